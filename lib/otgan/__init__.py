@@ -1,0 +1,17 @@
+"""otgan: optimal transport for GANs -- the library behind the book.
+
+Modules, one concept each:
+
+- :mod:`otgan.runtime` -- device, seeds, run profile (``OTGAN_PROFILE``: smoke | book | full);
+- :mod:`otgan.data` -- 2-D toys and MNIST (offline 5,000 real digits, or full MNIST);
+- :mod:`otgan.nets` -- MLP and DCGAN generators / critics, spectral normalization;
+- :mod:`otgan.losses` -- pluggable GAN / WGAN losses, gradient penalty, weight clipping;
+- :mod:`otgan.training` -- the one trainer, checkpoints, load-or-train;
+- :mod:`otgan.checkpoint` -- atomic, resumable checkpoints;
+- :mod:`otgan.plotting` -- samples, critics, image grids, losses, offline animations;
+- :mod:`otgan.widgets` -- ipywidgets panels for 2-D toys.
+"""
+from .runtime import describe, device, profile, seed_everything, settings
+
+__version__ = "0.1.0"
+__all__ = ["describe", "device", "profile", "seed_everything", "settings"]

@@ -1,0 +1,117 @@
+"""Pluggable GAN losses and critic hooks for the one trainer of the book.
+
+A *critic loss* is called as ``critic_loss(critic, real, fake)`` and a *generator loss* as
+``generator_loss(critic, real, fake)``; both return a scalar tensor to minimize, or ``(tensor, logs)`` where
+``logs`` is a dict of floats the trainer records. A *critic hook* is called as ``hook(critic)`` after each critic
+optimizer step (weight clipping is one).
+"""
+import torch
+import torch.nn.functional as F
+
+from ._checks import choice, positive
+
+
+def discriminator_loss(critic, real, fake):
+    """Binary cross-entropy of the GAN discriminator (Goodfellow et al., 2014).
+
+    .. math:: \\mathcal{L}_D = -\\mathbb{E}_x[\\log D(x)] - \\mathbb{E}_z[\\log(1 - D(G(z)))]
+
+    with :math:`D = \\sigma(\\text{logit})`, computed from logits for stability.
+    """
+    lr, lf = critic(real), critic(fake)
+    loss = F.binary_cross_entropy_with_logits(lr, torch.ones_like(lr)) + \
+        F.binary_cross_entropy_with_logits(lf, torch.zeros_like(lf))
+    d_real, d_fake = torch.sigmoid(lr).mean().detach(), torch.sigmoid(lf).mean().detach()
+    return loss, {"D(real)": float(d_real), "D(fake)": float(d_fake)}
+
+
+def minimax_generator_loss(critic, real, fake):
+    """The original (saturating) generator loss :math:`\\mathbb{E}_z[\\log(1 - D(G(z)))]`, minimized.
+
+    Its gradient vanishes when the discriminator confidently rejects fakes (:math:`D(G(z)) \\to 0`).
+    """
+    return -F.softplus(critic(fake)).mean()  # log(1 - sigmoid(l)) = -softplus(l)
+
+
+def nonsaturating_generator_loss(critic, real, fake):
+    """The non-saturating generator loss :math:`-\\mathbb{E}_z[\\log D(G(z))]` (Goodfellow et al., 2014)."""
+    return F.softplus(-critic(fake)).mean()  # -log sigmoid(l) = softplus(-l)
+
+
+def wasserstein_critic_loss(critic, real, fake):
+    """WGAN critic loss (Arjovsky et al., 2017): minimize :math:`\\mathbb{E}[D(G(z))] - \\mathbb{E}[D(x)]`.
+
+    Minus this loss, for a 1-Lipschitz critic at its optimum, is the Kantorovich-Rubinstein estimate of
+    :math:`W_1`; it is logged as ``"W1 estimate"``.
+    """
+    gap = critic(real).mean() - critic(fake).mean()
+    return -gap, {"W1 estimate": float(gap.detach())}
+
+
+def wasserstein_generator_loss(critic, real, fake):
+    """WGAN generator loss: minimize :math:`-\\mathbb{E}_z[D(G(z))]`."""
+    return -critic(fake).mean()
+
+
+def gradient_penalty(critic, real, fake, one_sided=False):
+    """Gradient penalty of WGAN-GP (Gulrajani et al., 2017) on random interpolates.
+
+    .. math:: \\mathbb{E}_{\\hat x}\\big[(\\|\\nabla D(\\hat x)\\|_2 - 1)^2\\big],\\quad
+              \\hat x = t x + (1 - t) G(z),\\ t \\sim U[0, 1]
+
+    ``one_sided=True`` penalizes only norms above one: :math:`\\max(0, \\|\\nabla D\\| - 1)^2`.
+    """
+    if real.shape != fake.shape:
+        raise ValueError(f"real and fake must have the same shape, got {tuple(real.shape)} and {tuple(fake.shape)}")
+    t = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
+    x_hat = (t * real.detach() + (1 - t) * fake.detach()).requires_grad_(True)
+    grad, = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    excess = grad.flatten(1).norm(dim=1) - 1
+    if one_sided:
+        excess = excess.clamp(min=0)
+    return excess.pow(2).mean()
+
+
+class WGANGPCriticLoss:
+    """WGAN critic loss plus :math:`\\lambda` times the gradient penalty (Gulrajani et al., 2017; lambda 10)."""
+
+    def __init__(self, lam=10.0, one_sided=False):
+        self.lam = positive(lam, "lam", allow_zero=True)
+        self.one_sided = one_sided
+
+    def __call__(self, critic, real, fake):
+        loss, logs = wasserstein_critic_loss(critic, real, fake)
+        gp = gradient_penalty(critic, real, fake, self.one_sided)
+        logs["gradient penalty"] = float(gp.detach())
+        return loss + self.lam * gp, logs
+
+    def __repr__(self):
+        return f"WGANGPCriticLoss(lam={self.lam}, one_sided={self.one_sided})"
+
+
+class WeightClipping:
+    """Critic hook of the original WGAN: clamp every parameter to :math:`[-c, c]` after each critic step."""
+
+    def __init__(self, c=0.01):
+        self.c = positive(c, "c")
+
+    @torch.no_grad()
+    def __call__(self, critic):
+        for p in critic.parameters():
+            p.clamp_(-self.c, self.c)
+
+    def __repr__(self):
+        return f"WeightClipping(c={self.c})"
+
+
+GAN_LOSSES = {
+    "minimax": (discriminator_loss, minimax_generator_loss),
+    "nonsaturating": (discriminator_loss, nonsaturating_generator_loss),
+    "wgan": (wasserstein_critic_loss, wasserstein_generator_loss),
+    "wgan-gp": (WGANGPCriticLoss(10.0), wasserstein_generator_loss),
+}
+
+
+def gan_losses(name):
+    """Return ``(critic_loss, generator_loss)`` for ``"minimax"``, ``"nonsaturating"``, ``"wgan"`` or ``"wgan-gp"``."""
+    return GAN_LOSSES[choice(name, "name", GAN_LOSSES)]

@@ -1,0 +1,174 @@
+"""Generators and critics of the book: MLPs for 2-D and 28x28 images, DCGAN-style convnets for 28x28.
+
+Every critic exposes ``features(x)`` (the penultimate layer) besides ``forward(x)``, so that the sliced, Cramér
+and OT-GAN chapters can work on learned features. ``spectral_norm=True`` wraps every linear/conv layer of a
+critic in :func:`torch.nn.utils.parametrizations.spectral_norm` (Miyato et al., 2018).
+"""
+import math
+
+import torch
+from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm as _sn
+
+from ._checks import choice, positive
+
+LATENTS = ("gaussian", "uniform")
+
+
+def sample_latent(n, latent_dim, kind="gaussian", device=None, generator=None):
+    """Draw ``n`` latent codes: standard Gaussian or uniform on :math:`[-1, 1]^d`.
+
+    Examples
+    --------
+    >>> sample_latent(3, 8).shape
+    torch.Size([3, 8])
+    """
+    positive(n, "n", integer=True)
+    positive(latent_dim, "latent_dim", integer=True)
+    choice(kind, "kind", LATENTS)
+    if kind == "gaussian":
+        z = torch.randn(n, latent_dim, generator=generator)
+    else:
+        z = 2 * torch.rand(n, latent_dim, generator=generator) - 1
+    return z.to(device or "cpu")
+
+
+def _shape(shape, name):
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if not shape or any((not isinstance(s, int)) or s < 1 for s in shape):
+        raise ValueError(f"{name} must be a positive int or a tuple of them, got {shape!r}")
+    return shape
+
+
+def _maybe_sn(layer, use):
+    return _sn(layer) if use else layer
+
+
+class MLPGenerator(nn.Module):
+    """Fully connected generator :math:`G: \\mathbb{R}^{d_z} \\to \\mathbb{R}^{out}`.
+
+    Parameters
+    ----------
+    latent_dim : int
+    out_shape : int or tuple
+        ``2`` for 2-D toys, ``(1, 28, 28)`` for MNIST.
+    hidden : tuple of int
+        Widths of the hidden layers (LeakyReLU 0.2 between them).
+    out_activation : {"tanh", None}
+        ``"tanh"`` for images in [-1, 1]; ``None`` (linear) for 2-D.
+    batch_norm : bool
+        Batch normalization after each hidden layer.
+    """
+
+    def __init__(self, latent_dim=2, out_shape=2, hidden=(128, 128, 128), out_activation=None, batch_norm=False):
+        super().__init__()
+        positive(latent_dim, "latent_dim", integer=True)
+        self.latent_dim = latent_dim
+        self.out_shape = _shape(out_shape, "out_shape")
+        choice(out_activation, "out_activation", (None, "tanh"))
+        layers, width = [], latent_dim
+        for h in hidden:
+            layers += [nn.Linear(width, h)] + ([nn.BatchNorm1d(h)] if batch_norm else []) + [nn.LeakyReLU(0.2)]
+            width = h
+        layers.append(nn.Linear(width, math.prod(self.out_shape)))
+        if out_activation == "tanh":
+            layers.append(nn.Tanh())
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z):
+        return self.net(z).view(-1, *self.out_shape)
+
+
+class MLPCritic(nn.Module):
+    """Fully connected critic / discriminator :math:`D: \\mathbb{R}^{in} \\to \\mathbb{R}` (a logit or a potential).
+
+    Parameters
+    ----------
+    in_shape : int or tuple
+    hidden : tuple of int
+        Widths of the hidden layers (LeakyReLU 0.2); the last one is the feature layer.
+    spectral_norm : bool
+        Normalize every linear layer by its spectral norm (one power iteration per update).
+    """
+
+    def __init__(self, in_shape=2, hidden=(128, 128, 128), spectral_norm=False):
+        super().__init__()
+        self.in_shape = _shape(in_shape, "in_shape")
+        layers, width = [nn.Flatten()], math.prod(self.in_shape)
+        for h in hidden:
+            layers += [_maybe_sn(nn.Linear(width, h), spectral_norm), nn.LeakyReLU(0.2)]
+            width = h
+        self.body = nn.Sequential(*layers)
+        self.head = _maybe_sn(nn.Linear(width, 1), spectral_norm)
+        self.feature_dim = width
+
+    def features(self, x):
+        """Penultimate-layer features, shape (n, hidden[-1])."""
+        return self.body(x)
+
+    def forward(self, x):
+        return self.head(self.body(x)).squeeze(-1)
+
+
+class DCGANGenerator(nn.Module):
+    """DCGAN generator for 28x28 images (Radford et al., 2016): a linear layer to 7x7, two strided transposed
+    convolutions (7 -> 14 -> 28), batch norm and ReLU, no pooling, tanh output.
+
+    Parameters
+    ----------
+    latent_dim : int
+    base : int
+        Channels of the last hidden feature map (the 7x7 map has ``2 * base``).
+    """
+
+    def __init__(self, latent_dim=100, base=64):
+        super().__init__()
+        positive(latent_dim, "latent_dim", integer=True)
+        positive(base, "base", integer=True)
+        self.latent_dim, self.out_shape = latent_dim, (1, 28, 28)
+        self.project = nn.Sequential(nn.Linear(latent_dim, 2 * base * 49, bias=False),
+                                     nn.BatchNorm1d(2 * base * 49), nn.ReLU(True))
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(2 * base, base, 4, 2, 1, bias=False), nn.BatchNorm2d(base), nn.ReLU(True),
+            nn.ConvTranspose2d(base, 1, 4, 2, 1), nn.Tanh())
+        self.base = base
+
+    def forward(self, z):
+        return self.net(self.project(z).view(-1, 2 * self.base, 7, 7))
+
+
+class DCGANCritic(nn.Module):
+    """DCGAN discriminator / critic for 28x28 images: strided convolutions (28 -> 14 -> 7), LeakyReLU 0.2, no
+    pooling, a linear head. Batch norm is optional (off for WGAN-GP, whose penalty is per sample).
+
+    Parameters
+    ----------
+    base : int
+        Channels of the first feature map.
+    spectral_norm : bool
+    batch_norm : bool
+    """
+
+    def __init__(self, base=64, spectral_norm=False, batch_norm=False):
+        super().__init__()
+        positive(base, "base", integer=True)
+        self.in_shape = (1, 28, 28)
+        self.body = nn.Sequential(
+            _maybe_sn(nn.Conv2d(1, base, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2, True),
+            _maybe_sn(nn.Conv2d(base, 2 * base, 4, 2, 1), spectral_norm),
+            *([nn.BatchNorm2d(2 * base)] if batch_norm else []), nn.LeakyReLU(0.2, True),
+            nn.Flatten())
+        self.head = _maybe_sn(nn.Linear(2 * base * 49, 1), spectral_norm)
+        self.feature_dim = 2 * base * 49
+
+    def features(self, x):
+        """Penultimate-layer features, shape (n, 2 * base * 49)."""
+        return self.body(x)
+
+    def forward(self, x):
+        return self.head(self.body(x)).squeeze(-1)
+
+
+def count_parameters(module):
+    """Number of trainable parameters of ``module``."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)

@@ -1,0 +1,141 @@
+"""Figures of the book: 2-D samples over the target, critic level sets, image grids, loss curves, animations.
+
+Nothing here needs torchvision; animations come back as HTML that plays in the static book with no network.
+"""
+import io
+import re
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib import animation
+
+LIM = 2.6  # every 2-D toy fits in [-LIM, LIM]^2
+
+
+def _np(x):
+    return x.detach().float().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+def plot_samples(samples, target=None, ax=None, title=None, lim=LIM, n_target=20000, s=4, color="C1",
+                 label="generated"):
+    """Scatter 2-D ``samples`` over the density of ``target`` (a :class:`otgan.data.Toy` or a tensor of points).
+
+    The target density is drawn as a grey 2-D histogram of ``n_target`` of its samples (or of the given points).
+    """
+    ax = ax or plt.gca()
+    if target is not None:
+        pts = _np(target.sample(n_target, seed=0) if hasattr(target, "sample") else target)
+        ax.hist2d(pts[:, 0], pts[:, 1], bins=120, range=[[-lim, lim], [-lim, lim]], cmap="Greys",
+                  norm=matplotlib.colors.PowerNorm(0.4), rasterized=True)
+    if samples is not None:
+        xy = _np(samples)
+        ax.scatter(xy[:, 0], xy[:, 1], s=s, c=color, alpha=0.6, linewidths=0, label=label)
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel="$x_1$", ylabel="$x_2$")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+@torch.no_grad()
+def critic_grid(critic, lim=LIM, n=120):
+    """Evaluate ``critic`` on an ``n`` x ``n`` grid of :math:`[-lim, lim]^2`; returns ``(xx, yy, values)``."""
+    g = torch.linspace(-lim, lim, n)
+    xx, yy = torch.meshgrid(g, g, indexing="xy")
+    dev = next(critic.parameters()).device
+    was = critic.training
+    critic.eval()
+    vals = critic(torch.stack([xx.flatten(), yy.flatten()], 1).to(dev)).reshape(n, n)
+    critic.train(was)
+    return xx.numpy(), yy.numpy(), _np(vals)
+
+
+def plot_critic(critic, ax=None, lim=LIM, levels=20, title=None, colorbar=True):
+    """Level sets of a 2-D critic :math:`D(x)` (filled contours) on :math:`[-lim, lim]^2`."""
+    ax = ax or plt.gca()
+    xx, yy, vals = critic_grid(critic, lim)
+    cs = ax.contourf(xx, yy, vals, levels=levels, cmap="viridis", alpha=0.85)
+    ax.contour(xx, yy, vals, levels=levels, colors="k", linewidths=0.3, alpha=0.5)
+    if colorbar:
+        plt.colorbar(cs, ax=ax, fraction=0.046, pad=0.04, label="critic value $D(x)$")
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel="$x_1$", ylabel="$x_2$")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def tile_images(images, nrow=8, pad=1):
+    """Tile images of shape (n, 1, h, w) (or (n, h, w)) in [-1, 1] into one array in [0, 1], ``nrow`` per row."""
+    x = _np(images)
+    if x.ndim == 4:
+        x = x[:, 0]
+    n, h, w = x.shape
+    ncol = nrow
+    nrows = int(np.ceil(n / ncol))
+    grid = np.ones((nrows * (h + pad) + pad, ncol * (w + pad) + pad), dtype=np.float32)
+    for i in range(n):
+        r, c = divmod(i, ncol)
+        grid[pad + r * (h + pad):pad + r * (h + pad) + h, pad + c * (w + pad):pad + c * (w + pad) + w] = x[i]
+    return np.clip((grid + 1) / 2, 0, 1) if grid.min() < 0 or x.min() < 0 else grid
+
+
+def image_grid(images, nrow=8, ax=None, title=None):
+    """Show a grid of MNIST-like images in [-1, 1]."""
+    ax = ax or plt.gca()
+    ax.imshow(tile_images(images, nrow), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def smooth(values, window):
+    """Moving average with a window of ``window`` points (same length, shorter windows at the start)."""
+    v = np.asarray(values, dtype=float)
+    if window <= 1 or len(v) < 2:
+        return v
+    c = np.cumsum(np.insert(np.nan_to_num(v), 0, 0.0))
+    idx = np.arange(1, len(v) + 1)
+    lo = np.maximum(idx - window, 0)
+    return (c[idx] - c[lo]) / (idx - lo)
+
+
+def plot_losses(history, keys=("critic loss", "generator loss"), ax=None, window=25, title="Training losses"):
+    """Loss curves from a trainer's history, smoothed by a moving average of ``window`` steps."""
+    ax = ax or plt.gca()
+    for key in keys:
+        if key in history and len(history[key]):
+            ax.plot(history["step"], smooth(history[key], window), label=key)
+    ax.set(xlabel="generator step", ylabel="loss", title=title)
+    ax.legend()
+    return ax
+
+
+_CDN_LINK = re.compile(r"<link[^>]+(?:font-awesome|fontawesome|cdnjs)[^>]*>", re.IGNORECASE)
+
+
+def animation_html(fig, update, frames, interval=120):
+    """Animate ``fig`` by calling ``update(i)`` for each frame and return HTML that plays offline.
+
+    The HTML comes from matplotlib's ``to_jshtml`` with its Font Awesome CDN ``<link>`` removed (the player
+    buttons keep working as plain buttons), so the static book makes no network request.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    anim = animation.FuncAnimation(fig, update, frames=frames, interval=interval, blit=False)
+    html = _CDN_LINK.sub("", anim.to_jshtml(default_mode="once"))
+    plt.close(fig)
+    return HTML(html)
+
+
+def figure_png(fig, dpi=90):
+    """The PNG bytes of ``fig`` (the figure is closed)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()

@@ -1,0 +1,271 @@
+"""The one training loop of the book: any generator, any critic, losses plugged in.
+
+:class:`Trainer` runs ``n_critic`` critic steps then one generator step, per iteration; the losses are functions
+(see :mod:`otgan.losses`), so the vanilla GAN, WGAN (clip / SN / GP), sliced, Sinkhorn, Cramér and OT-GAN
+generators all train through the same code. Critic-free generators (SW or Sinkhorn in pixel space) pass
+``critic=None``.
+"""
+import copy
+import os
+import time
+
+import torch
+from tqdm.auto import tqdm
+
+from ._checks import positive
+from .checkpoint import half_state_dict, load_checkpoint, load_state, save_checkpoint
+from .nets import sample_latent
+from .runtime import profile as active_profile
+
+
+def _split_logs(out):
+    return out if isinstance(out, tuple) else (out, {})
+
+
+class Trainer:
+    """Alternating critic / generator training with history, hooks and atomic checkpoints.
+
+    Parameters
+    ----------
+    generator : nn.Module
+        Maps latent codes of size ``generator.latent_dim`` to samples.
+    critic : nn.Module or None
+        The discriminator / critic; None for critic-free losses.
+    data : Tensor or callable
+        Real data: a tensor of samples (rows are drawn uniformly with replacement), or ``data(n)`` returning a
+        fresh batch (a 2-D toy's ``sample``).
+    generator_loss, critic_loss : callable
+        ``loss(critic, real, fake) -> Tensor or (Tensor, dict)``.
+    opt_generator, opt_critic : torch.optim.Optimizer, optional
+        Default: Adam(lr 2e-4, betas (0.5, 0.999)).
+    batch_size : int
+    n_critic : int
+        Critic steps per generator step (5 for WGAN).
+    critic_hooks : list of callable
+        Called as ``hook(critic)`` after every critic step (e.g. :class:`otgan.losses.WeightClipping`).
+    latent : {"gaussian", "uniform"}
+    config : dict
+        Everything that defines the run; stored in checkpoints and compared before a checkpoint is reused.
+    checkpoint_path : str, optional
+        Where :meth:`train` saves every ``checkpoint_every`` steps and at the end, and resumes from.
+    device : torch.device, optional
+        Default: the generator's device.
+    """
+
+    def __init__(self, generator, critic, data, generator_loss, critic_loss=None, opt_generator=None,
+                 opt_critic=None, batch_size=64, n_critic=1, critic_hooks=(), latent="gaussian", config=None,
+                 checkpoint_path=None, checkpoint_every=500, device=None):
+        positive(batch_size, "batch_size", integer=True)
+        positive(n_critic, "n_critic", integer=True, allow_zero=True)
+        if critic is None and n_critic:
+            raise ValueError("critic is None, so n_critic must be 0")
+        if critic is not None and n_critic and critic_loss is None:
+            raise ValueError("critic_loss is required when a critic is trained (n_critic > 0)")
+        if not (isinstance(data, torch.Tensor) or callable(data)):
+            raise TypeError(f"data must be a tensor of samples or a callable data(n), got {type(data).__name__}")
+        self.device = torch.device(device) if device is not None else next(generator.parameters()).device
+        self.generator = generator.to(self.device)
+        self.critic = critic.to(self.device) if critic is not None else None
+        self.data = data.to(self.device) if isinstance(data, torch.Tensor) else data
+        self.generator_loss, self.critic_loss = generator_loss, critic_loss
+        self.opt_generator = opt_generator or torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999))
+        self.opt_critic = opt_critic
+        if critic is not None and opt_critic is None:
+            self.opt_critic = torch.optim.Adam(critic.parameters(), 2e-4, betas=(0.5, 0.999))
+        self.batch_size, self.n_critic = batch_size, n_critic
+        self.critic_hooks = list(critic_hooks)
+        self.latent = latent
+        self.config = dict(config or {})
+        self.checkpoint_path = checkpoint_path
+        self.checkpoint_every = positive(checkpoint_every, "checkpoint_every", integer=True)
+        self.step = 0
+        self.history = {"step": [], "time": [], "generator loss": [], "critic loss": []}
+        self.elapsed = 0.0
+
+    # -- sampling ---------------------------------------------------------------------------------------------
+    def real_batch(self, n=None):
+        """A batch of real samples on the trainer's device."""
+        n = n or self.batch_size
+        if isinstance(self.data, torch.Tensor):
+            idx = torch.randint(self.data.shape[0], (n,), device=self.data.device)
+            return self.data[idx]
+        return self.data(n).to(self.device)
+
+    def sample_latent(self, n):
+        return sample_latent(n, self.generator.latent_dim, self.latent, device=self.device)
+
+    @torch.no_grad()
+    def sample(self, n, z=None):
+        """``n`` generated samples (generator in eval mode), detached."""
+        was_training = self.generator.training
+        self.generator.eval()
+        out = self.generator(self.sample_latent(n) if z is None else z.to(self.device))
+        self.generator.train(was_training)
+        return out
+
+    # -- one iteration ----------------------------------------------------------------------------------------
+    def train_step(self):
+        """``n_critic`` critic updates then one generator update; returns the logs of this iteration."""
+        logs = {}
+        for _ in range(self.n_critic):
+            real = self.real_batch()
+            with torch.no_grad():
+                fake = self.generator(self.sample_latent(self.batch_size))
+            c_loss, c_logs = _split_logs(self.critic_loss(self.critic, real, fake))
+            self.opt_critic.zero_grad(set_to_none=True)
+            c_loss.backward()
+            self.opt_critic.step()
+            for hook in self.critic_hooks:
+                hook(self.critic)
+            logs.update(c_logs)
+            logs["critic loss"] = float(c_loss.detach())
+        real = self.real_batch()
+        fake = self.generator(self.sample_latent(self.batch_size))
+        if self.critic is not None:
+            self.critic.requires_grad_(False)
+        g_loss, g_logs = _split_logs(self.generator_loss(self.critic, real, fake))
+        self.opt_generator.zero_grad(set_to_none=True)
+        g_loss.backward()
+        self.opt_generator.step()
+        if self.critic is not None:
+            self.critic.requires_grad_(True)
+        logs.update(g_logs)
+        logs["generator loss"] = float(g_loss.detach())
+        if not torch.isfinite(torch.tensor(logs["generator loss"])):
+            raise FloatingPointError(f"generator loss became {logs['generator loss']} at step {self.step}: "
+                                     "lower the learning rate or check the loss")
+        return logs
+
+    def _record(self, logs):
+        h = self.history
+        h["step"].append(self.step)
+        h["time"].append(self.elapsed)
+        for key in set(h) | set(logs):
+            if key in ("step", "time"):
+                continue
+            h.setdefault(key, [float("nan")] * (len(h["step"]) - 1)).append(logs.get(key, float("nan")))
+
+    def train(self, n_steps, callback=None, callback_every=100, progress=True, desc=None):
+        """Train until ``self.step == n_steps`` (resuming from ``checkpoint_path`` when it holds this config).
+
+        Parameters
+        ----------
+        n_steps : int
+            Total number of generator steps (not additional ones): a resumed run continues to the same end.
+        callback : callable, optional
+            ``callback(trainer)`` every ``callback_every`` steps and at the end (animation frames, metrics).
+        progress : bool
+            Show a tqdm bar.
+
+        Returns
+        -------
+        dict
+            The history: lists keyed by ``"step"``, ``"time"``, ``"generator loss"``, ``"critic loss"`` and any
+            quantity the losses log.
+        """
+        positive(n_steps, "n_steps", integer=True, allow_zero=True)
+        if self.checkpoint_path and os.path.exists(self.checkpoint_path) and self.step == 0:
+            self.resume(self.checkpoint_path)
+        bar = tqdm(total=n_steps, initial=min(self.step, n_steps), desc=desc or self.config.get("name", "training"),
+                   disable=not progress, mininterval=1.0)
+        self.generator.train()
+        if self.critic is not None:
+            self.critic.train()
+        if callback is not None and self.step == 0:
+            callback(self)
+        while self.step < n_steps:
+            t0 = time.perf_counter()
+            logs = self.train_step()
+            self.elapsed += time.perf_counter() - t0
+            self.step += 1
+            self._record(logs)
+            bar.update(1)
+            if self.step % 50 == 0:
+                bar.set_postfix({k: f"{v:.3g}" for k, v in logs.items() if k.endswith("loss")}, refresh=False)
+            if callback is not None and (self.step % callback_every == 0 or self.step == n_steps):
+                callback(self)
+            if self.checkpoint_path and (self.step % self.checkpoint_every == 0 or self.step == n_steps):
+                self.save(self.checkpoint_path)
+        bar.close()
+        return self.history
+
+    # -- checkpoints ------------------------------------------------------------------------------------------
+    def state(self):
+        """Everything needed to resume exactly: nets, optimizers, RNG states, step, history, config."""
+        return {
+            "config": self.config, "step": self.step, "elapsed": self.elapsed, "history": self.history,
+            "generator": self.generator.state_dict(), "opt_generator": self.opt_generator.state_dict(),
+            "critic": None if self.critic is None else self.critic.state_dict(),
+            "opt_critic": None if self.opt_critic is None else self.opt_critic.state_dict(),
+            "rng_cpu": torch.get_rng_state(),
+            "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+        }
+
+    def save(self, path):
+        """Save a resumable checkpoint atomically."""
+        return save_checkpoint(path, self.state())
+
+    def _check_config(self, ckpt, path):
+        if ckpt.get("config") != self.config:
+            raise ValueError(f"checkpoint {path!r} was made with another config:\n  theirs {ckpt.get('config')}\n"
+                             f"  ours   {self.config}")
+
+    def resume(self, path):
+        """Restore nets, optimizers, RNG, step and history from a checkpoint of the same config."""
+        ckpt = load_checkpoint(path, map_location=self.device)
+        self._check_config(ckpt, path)
+        self.generator.load_state_dict(ckpt["generator"])
+        self.opt_generator.load_state_dict(ckpt["opt_generator"])
+        if self.critic is not None:
+            self.critic.load_state_dict(ckpt["critic"])
+            self.opt_critic.load_state_dict(ckpt["opt_critic"])
+        torch.set_rng_state(ckpt["rng_cpu"].cpu())
+        if ckpt.get("rng_cuda") is not None and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all([s.cpu() for s in ckpt["rng_cuda"]])
+        self.step, self.elapsed, self.history = ckpt["step"], ckpt["elapsed"], ckpt["history"]
+        return self
+
+    def export(self, path, metrics=None):
+        """Write a lean, shippable checkpoint: generator (and critic) in float16, config, history, metrics."""
+        state = {"config": self.config, "step": self.step, "elapsed": self.elapsed, "history": self.history,
+                 "generator": half_state_dict(self.generator),
+                 "critic": None if self.critic is None else half_state_dict(self.critic),
+                 "metrics": metrics or {}, "shipped": True}
+        return save_checkpoint(path, state)
+
+    def load_exported(self, path):
+        """Load the weights and history of a checkpoint written by :meth:`export` (config must match)."""
+        ckpt = load_checkpoint(path, map_location=self.device)
+        self._check_config(ckpt, path)
+        load_state(self.generator, ckpt["generator"])
+        if self.critic is not None and ckpt.get("critic") is not None:
+            load_state(self.critic, ckpt["critic"])
+        self.step, self.elapsed, self.history = ckpt["step"], ckpt["elapsed"], ckpt["history"]
+        self.metrics = ckpt.get("metrics", {})
+        return self
+
+    def load_or_train(self, n_steps, shipped=None, **train_kwargs):
+        """In the ``book`` profile, load the shipped checkpoint when it exists and matches the config (and was
+        trained for ``n_steps``); otherwise train (resuming from ``checkpoint_path`` if any). Prints which.
+
+        Returns
+        -------
+        str
+            ``"loaded"`` or ``"trained"``.
+        """
+        if active_profile() == "book" and shipped is not None and os.path.exists(shipped):
+            ckpt = load_checkpoint(shipped, map_location="cpu")
+            if ckpt.get("config") == self.config and ckpt.get("step", 0) >= n_steps:
+                self.load_exported(shipped)
+                print(f"Loaded shipped checkpoint {os.path.basename(shipped)}: {self.step} steps, "
+                      f"trained in {self.elapsed / 60:.1f} min by the project's script.")
+                return "loaded"
+            print(f"Shipped checkpoint {os.path.basename(shipped)} does not match this config: training instead.")
+        self.train(n_steps, **train_kwargs)
+        print(f"Trained for {self.step} steps in {self.elapsed:.1f} s on {self.device}.")
+        return "trained"
+
+
+def snapshot(module):
+    """A detached deep copy of ``module`` in eval mode (e.g. to keep a generator from an earlier step)."""
+    return copy.deepcopy(module).eval()
