@@ -136,10 +136,9 @@ widgets.toy_panel(PANEL_TOY, n=1000, seed=SEED)
 # %%
 train = data.load_mnist("train")
 heldout = data.load_mnist("heldout")
-order = torch.argsort(train.labels[:200], stable=True)[::2][:80]
-fig, ax = plt.subplots(figsize=(8, 4.4))
-plotting.image_grid(train.images[:200][order], nrow=16, ax=ax,
-                    title=f"Real training digits ({train.source}), sorted by label")
+fig, ax = plt.subplots(figsize=(8, 5.2))
+plotting.image_grid(train.per_class(8), nrow=16, ax=ax,
+                    title=f"Real training digits ({train.source}), eight of each class")
 plt.show()
 
 # %% [markdown]

@@ -109,3 +109,13 @@ def test_batches_cover_data():
     it = data.batches(x, 5, generator=torch.Generator().manual_seed(0))
     first_epoch = torch.cat([next(it), next(it)])
     assert sorted(first_epoch.flatten().tolist()) == list(range(10))
+
+
+def test_per_class():
+    train = data.load_mnist("train", verbose=False)
+    imgs = train.per_class(3)
+    assert imgs.shape == (30, 1, 28, 28)
+    order = torch.argsort(train.labels, stable=True)
+    assert torch.equal(imgs[3], train.images[order[400]])  # first "1"
+    with pytest.raises(ValueError, match="k="):
+        train.per_class(401)

@@ -167,6 +167,17 @@ class Digits:
     def __len__(self):
         return len(self.labels)
 
+    def per_class(self, k):
+        """The first ``k`` examples of each class, class by class: a tensor of images, shape (10 k, 1, 28, 28)."""
+        positive(k, "k", integer=True)
+        order = torch.argsort(self.labels, stable=True)
+        counts = torch.bincount(self.labels, minlength=10)
+        if int(counts.min()) < k:
+            raise ValueError(f"k={k} exceeds the smallest class count {int(counts.min())}")
+        starts = torch.cumsum(counts, 0) - counts
+        idx = (starts[:, None] + torch.arange(k)).flatten()
+        return self.images[order[idx]]
+
     def to(self, device):
         """Return a copy with the tensors on ``device``."""
         return Digits(self.images.to(device), self.labels.to(device), self.source, self.split)
