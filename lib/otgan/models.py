@@ -1,0 +1,83 @@
+"""The named MNIST models of the book: one place that says how each is built and trained.
+
+``build(name)`` returns a ready :class:`otgan.training.Trainer` (nets, losses, optimizers, config) and the number
+of generator steps of the ``book`` / ``full`` profile; chapters and :mod:`otgan.reproduce` both call it, so the
+shipped checkpoint in ``data/<name>.pt`` always matches the chapter's config.
+"""
+import os
+
+import torch
+
+from . import losses, nets
+from ._checks import choice
+from .data import load_mnist
+from .runtime import device as default_device
+from .runtime import settings
+from .training import Trainer
+
+DATA_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "data"))
+
+
+def _adam(params, lr, betas):
+    return torch.optim.Adam(params, lr=lr, betas=betas)
+
+
+def _mlp_pair(latent_dim, spectral_norm=False):
+    g = nets.MLPGenerator(latent_dim, (1, 28, 28), hidden=(512, 512, 512), out_activation="tanh")
+    d = nets.MLPCritic((1, 28, 28), hidden=(512, 512, 512), spectral_norm=spectral_norm)
+    return g, d
+
+
+def _wgan_gp_mlp(dev):
+    """MLP WGAN-GP (Gulrajani et al., 2017): lambda 10, n_critic 5, Adam 2e-4 betas (0, 0.9), batch 64.
+    The base model of the DOT chapter."""
+    g, d = _mlp_pair(128)
+    cfg = {"name": "wgan_gp_mlp", "latent": 128, "hidden": 512, "loss": "wgan-gp", "lambda": 10, "n_critic": 5,
+           "lr": 2e-4, "betas": (0.0, 0.9), "batch_size": 64}
+    return g, d, losses.wasserstein_generator_loss, losses.WGANGPCriticLoss(10.0), cfg, 2e-4, (0.0, 0.9), 5, 64
+
+
+def _gan_mlp(dev):
+    """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4 betas (0.5, 0.999)."""
+    g, d = _mlp_pair(100)
+    cfg = {"name": "gan_mlp", "latent": 100, "hidden": 512, "loss": "nonsaturating", "n_critic": 1, "lr": 2e-4,
+           "betas": (0.5, 0.999), "batch_size": 64}
+    return (g, d, losses.nonsaturating_generator_loss, losses.discriminator_loss, cfg, 2e-4, (0.5, 0.999), 1, 64)
+
+
+def _dcgan(dev):
+    """DCGAN (Radford et al., 2016) for 28x28: strided (transposed) convs, batch norm, no pooling."""
+    g = nets.DCGANGenerator(100, base=64)
+    d = nets.DCGANCritic(base=64, batch_norm=True)
+    cfg = {"name": "dcgan", "latent": 100, "base": 64, "loss": "nonsaturating", "n_critic": 1, "lr": 2e-4,
+           "betas": (0.5, 0.999), "batch_size": 64}
+    return (g, d, losses.nonsaturating_generator_loss, losses.discriminator_loss, cfg, 2e-4, (0.5, 0.999), 1, 64)
+
+
+REGISTRY = {"wgan_gp_mlp": _wgan_gp_mlp, "gan_mlp": _gan_mlp, "dcgan": _dcgan}
+# generator steps per profile: (smoke, book, full)
+STEPS = {"wgan_gp_mlp": (20, 12000, 40000), "gan_mlp": (20, 15000, 40000), "dcgan": (20, 8000, 30000)}
+
+
+def shipped_path(name):
+    """Where the shipped checkpoint of model ``name`` lives (``data/<name>.pt``)."""
+    return os.path.join(DATA_DIR, f"{name}.pt")
+
+
+def build(name, device=None, checkpoint_path=None, data=None):
+    """A :class:`Trainer` for the model ``name`` and its number of steps in the active profile.
+
+    Returns
+    -------
+    trainer : Trainer
+    n_steps : int
+    """
+    choice(name, "name", REGISTRY)
+    dev = device or default_device()
+    g, d, g_loss, c_loss, cfg, lr, betas, n_critic, batch = REGISTRY[name](dev)
+    real = data if data is not None else load_mnist("train").images
+    trainer = Trainer(g.to(dev), d.to(dev), real.to(dev), g_loss, c_loss,
+                      opt_generator=_adam(g.parameters(), lr, betas), opt_critic=_adam(d.parameters(), lr, betas),
+                      batch_size=batch, n_critic=n_critic, config=cfg, checkpoint_path=checkpoint_path,
+                      checkpoint_every=500, device=dev)
+    return trainer, settings(*STEPS[name])
