@@ -145,11 +145,11 @@ def test_sinkhorn_stable_at_small_eps_and_large_costs(dtype):
     assert C.max() > 500
     res = T.sinkhorn(None, None, C, eps=1e-3, n_iter=300)
     assert torch.isfinite(res.plan).all() and torch.isfinite(res.cost)
-    assert res.plan.sum().item() == pytest.approx(1.0, rel=1e-3)
-    # the last update is on g, so the column marginals hold exactly even before convergence
     # (float32 carries ~1e-7 relative error into exponents of size C/eps ~ 1e6: marginals hold to ~1%)
     rtol = 1e-2 if dtype == torch.float32 else 1e-6
-    assert torch.allclose(res.plan.sum(0), torch.full((50,), 1 / 50, dtype=dtype), rtol=rtol)
+    assert res.plan.sum().item() == pytest.approx(1.0, rel=rtol)
+    # the last update is on f, so the row marginals hold exactly even before convergence
+    assert torch.allclose(res.plan.sum(1), torch.full((40,), 1 / 40, dtype=dtype), rtol=rtol)
     assert torch.isfinite(res.f).all() and torch.isfinite(res.g).all()
 
 

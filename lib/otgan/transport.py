@@ -152,17 +152,22 @@ def wasserstein_1d(u, v, p=2):
     >>> wasserstein_1d(torch.tensor([[0.0], [1.0]]), torch.tensor([[3.0], [2.0]]), p=1)
     tensor([2.])
     """
-    u_sorted, v_sorted = torch.sort(u, dim=0).values, torch.sort(v, dim=0).values
-    n, m = u.shape[0], v.shape[0]
+    return _wasserstein_1d_rows(u.T, v.T, p)
+
+
+def _wasserstein_1d_rows(u, v, p):
+    """:func:`wasserstein_1d` on rows: ``u`` (k, n), ``v`` (k, m); sorting along the contiguous last dimension."""
+    u_sorted, v_sorted = torch.sort(u, dim=1).values, torch.sort(v, dim=1).values
+    n, m = u.shape[1], v.shape[1]
     if n == m:
-        return (u_sorted - v_sorted).abs().pow(p).mean(0)
+        return (u_sorted - v_sorted).abs().pow(p).mean(1)
     levels = torch.cat([torch.arange(1, n + 1, device=u.device, dtype=u.dtype) / n,
                         torch.arange(1, m + 1, device=u.device, dtype=u.dtype) / m]).sort().values
     dt = torch.diff(levels, prepend=levels.new_zeros(1))
     mid = levels - dt / 2  # each interval's midpoint picks the quantile index unambiguously
     iu = (mid * n).floor().long().clamp_(0, n - 1)
     iv = (mid * m).floor().long().clamp_(0, m - 1)
-    return (dt[:, None] * (u_sorted[iu] - v_sorted[iv]).abs().pow(p)).sum(0)
+    return (dt * (u_sorted[:, iu] - v_sorted[:, iv]).abs().pow(p)).sum(1)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -235,7 +240,8 @@ def sliced_wasserstein(x, y, n_projections=100, p=2, projections=None, generator
         projections = random_projections(x.shape[1], n_projections, generator, x.device, x.dtype)
     else:
         projections = _check_projections(projections, x.shape[1], x)
-    return wasserstein_1d(x @ projections, y @ projections, p).mean().clamp_min(0).pow(1 / p)
+    # (L, n) layout: each projection's sort runs along contiguous memory
+    return _wasserstein_1d_rows(projections.T @ x.T, projections.T @ y.T, p).mean().clamp_min(0).pow(1 / p)
 
 
 def max_sliced_wasserstein(x, y, p=2, n_init=16, n_steps=30, lr=0.1, direction=None, projections=None,
@@ -339,7 +345,7 @@ class SinkhornResult(NamedTuple):
     f: torch.Tensor              #: dual potential on the rows, shape (n,)
     g: torch.Tensor              #: dual potential on the columns, shape (m,)
     n_iter: int                  #: iterations run
-    marginal_error: float        #: :math:`\|P 1 - a\|_1` at the end
+    marginal_error: float        #: :math:`\|P^\top 1 - b\|_1` at the end (rows are exact)
 
 
 GRADIENTS = ("envelope", "autodiff")
@@ -350,8 +356,8 @@ def sinkhorn(a, b, C, eps, n_iter=100, tol=1e-9, grad="envelope", check_every=10
 
     Solves :math:`\\min_{P \\in U(a, b)} \\langle P, C \\rangle - \\varepsilon H(P)` through its dual potentials,
 
-    .. math:: f_i \\leftarrow -\\varepsilon \\log \\sum_j b_j e^{(g_j - C_{ij})/\\varepsilon}, \\qquad
-              g_j \\leftarrow -\\varepsilon \\log \\sum_i a_i e^{(f_i - C_{ij})/\\varepsilon}, \\qquad
+    .. math:: g_j \\leftarrow -\\varepsilon \\log \\sum_i a_i e^{(f_i - C_{ij})/\\varepsilon}, \\qquad
+              f_i \\leftarrow -\\varepsilon \\log \\sum_j b_j e^{(g_j - C_{ij})/\\varepsilon}, \\qquad
               P_{ij} = a_i b_j e^{(f_i + g_j - C_{ij})/\\varepsilon},
 
     with log-sum-exp throughout, so that small ``eps`` and large costs give neither NaN nor inf (e.g.
@@ -378,7 +384,7 @@ def sinkhorn(a, b, C, eps, n_iter=100, tol=1e-9, grad="envelope", check_every=10
     n_iter : int
         Maximum number of iterations (one iteration updates f then g).
     tol : float
-        Stop when :math:`\\|P 1 - a\\|_1 <` ``tol`` (checked every ``check_every`` iterations; 0 disables).
+        Stop when :math:`\\|P^\\top 1 - b\\|_1 <` ``tol`` (checked every ``check_every`` iterations; 0 disables).
     grad : {"envelope", "autodiff"}
 
     Returns
@@ -411,12 +417,13 @@ def sinkhorn(a, b, C, eps, n_iter=100, tol=1e-9, grad="envelope", check_every=10
         f, g = torch.zeros_like(la), torch.zeros_like(lb)
         err, it = float("inf"), 0
         for it in range(1, n_iter + 1):
-            f = -eps * torch.logsumexp(lb[None, :] + (g[None, :] - Cm) / eps, dim=1)
+            # g then f, as POT's sinkhorn_log: after the f update the row marginals hold exactly
             g = -eps * torch.logsumexp(la[:, None] + (f[:, None] - Cm) / eps, dim=0)
+            f = -eps * torch.logsumexp(lb[None, :] + (g[None, :] - Cm) / eps, dim=1)
             if tol and (it % check_every == 0 or it == n_iter):
                 with torch.no_grad():
-                    row = torch.exp(la[:, None] + lb[None, :] + (f[:, None] + g[None, :] - Cm) / eps).sum(1)
-                    err = float((row - la.exp()).abs().sum())
+                    col = torch.exp(la[:, None] + lb[None, :] + (f[:, None] + g[None, :] - Cm) / eps).sum(0)
+                    err = float((col - lb.exp()).abs().sum())
                 if err < tol:
                     break
         return f, g, it, err
