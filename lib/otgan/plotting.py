@@ -6,6 +6,7 @@ import io
 import re
 
 import matplotlib
+import matplotlib.collections
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -60,6 +61,29 @@ def plot_critic(critic, ax=None, lim=LIM, levels=20, title=None, colorbar=True):
     if colorbar:
         plt.colorbar(cs, ax=ax, fraction=0.046, pad=0.04, label="critic value $D(x)$")
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel="$x_1$", ylabel="$x_2$")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_plan(x, y, plan, ax=None, title=None, max_lines=2000, lim=None):
+    """Draw a transport plan between two 2-D clouds: a segment from :math:`x_i` to :math:`y_j` for each of the
+    ``max_lines`` heaviest entries, its opacity proportional to the mass :math:`P_{ij}`."""
+    ax = ax or plt.gca()
+    x, y, P = _np(x), _np(y), _np(plan)
+    flat = np.argsort(P, axis=None)[::-1][:max_lines]
+    i, j = np.unravel_index(flat, P.shape)
+    w = P[i, j] / P.max()
+    keep = w > 1e-3
+    segs = np.stack([x[i[keep]], y[j[keep]]], axis=1)
+    colors = np.zeros((keep.sum(), 4))
+    colors[:, 3] = np.clip(w[keep], 0.02, 1)
+    ax.add_collection(matplotlib.collections.LineCollection(segs, colors=colors, linewidths=0.8))
+    ax.scatter(x[:, 0], x[:, 1], s=12, c="C0", label=r"$x_i \sim \mu$", zorder=3)
+    ax.scatter(y[:, 0], y[:, 1], s=12, c="C3", label=r"$y_j \sim \nu$", zorder=3)
+    ax.set(aspect="equal", xlabel="$x_1$", ylabel="$x_2$")
+    if lim is not None:
+        ax.set(xlim=(-lim, lim), ylim=(-lim, lim))
     if title:
         ax.set_title(title)
     return ax
