@@ -164,7 +164,8 @@ def sinkhorn_from_scratch(a, b, C, eps, n_iter):
 a = b = torch.full((n,), 1.0 / n, dtype=torch.float64)
 eps = 0.05
 P_scratch = sinkhorn_from_scratch(a, b, C, eps, 500)
-P_pot = ot.sinkhorn(a.numpy(), b.numpy(), C.numpy(), eps, method="sinkhorn_log", numItermax=500, stopThr=0)
+P_pot = ot.sinkhorn(a.numpy(), b.numpy(), C.numpy(), eps, method="sinkhorn_log", numItermax=500, stopThr=0,
+                   warn=False)
 P_lib = T.sinkhorn(a, b, C, eps, n_iter=500, tol=0).plan
 print(f"max |scratch - POT| = {np.abs(P_scratch.numpy() - P_pot).max():.2e}, "
       f"max |scratch - otgan| = {(P_scratch - P_lib).abs().max():.2e}")

@@ -11,18 +11,33 @@ import torch.nn.functional as F
 from ._checks import choice, positive
 
 
-def discriminator_loss(critic, real, fake):
+class DiscriminatorLoss:
     """Binary cross-entropy of the GAN discriminator (Goodfellow et al., 2014).
 
     .. math:: \\mathcal{L}_D = -\\mathbb{E}_x[\\log D(x)] - \\mathbb{E}_z[\\log(1 - D(G(z)))]
 
-    with :math:`D = \\sigma(\\text{logit})`, computed from logits for stability.
+    with :math:`D = \\sigma(\\text{logit})`, computed from logits for stability. ``real_label < 1`` is one-sided
+    label smoothing (Salimans et al., 2016): the target for real data becomes e.g. 0.9, which keeps the
+    discriminator from saturating on a small training set.
     """
-    lr, lf = critic(real), critic(fake)
-    loss = F.binary_cross_entropy_with_logits(lr, torch.ones_like(lr)) + \
-        F.binary_cross_entropy_with_logits(lf, torch.zeros_like(lf))
-    d_real, d_fake = torch.sigmoid(lr).mean().detach(), torch.sigmoid(lf).mean().detach()
-    return loss, {"D(real)": float(d_real), "D(fake)": float(d_fake)}
+
+    def __init__(self, real_label=1.0):
+        if not 0.5 < real_label <= 1.0:
+            raise ValueError(f"real_label must be in (0.5, 1], got {real_label}")
+        self.real_label = real_label
+
+    def __call__(self, critic, real, fake):
+        lr, lf = critic(real), critic(fake)
+        loss = F.binary_cross_entropy_with_logits(lr, torch.full_like(lr, self.real_label)) + \
+            F.binary_cross_entropy_with_logits(lf, torch.zeros_like(lf))
+        d_real, d_fake = torch.sigmoid(lr).mean().detach(), torch.sigmoid(lf).mean().detach()
+        return loss, {"D(real)": float(d_real), "D(fake)": float(d_fake)}
+
+    def __repr__(self):
+        return f"DiscriminatorLoss(real_label={self.real_label})"
+
+
+discriminator_loss = DiscriminatorLoss()
 
 
 def minimax_generator_loss(critic, real, fake):

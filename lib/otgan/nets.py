@@ -89,14 +89,21 @@ class MLPCritic(nn.Module):
         Widths of the hidden layers (LeakyReLU 0.2); the last one is the feature layer.
     spectral_norm : bool
         Normalize every linear layer by its spectral norm (one power iteration per update).
+    dropout : float
+        Dropout after each hidden layer (0 = none); it keeps a GAN discriminator from memorizing a small
+        training set.
     """
 
-    def __init__(self, in_shape=2, hidden=(128, 128, 128), spectral_norm=False):
+    def __init__(self, in_shape=2, hidden=(128, 128, 128), spectral_norm=False, dropout=0.0):
         super().__init__()
         self.in_shape = _shape(in_shape, "in_shape")
+        positive(dropout, "dropout", allow_zero=True)
+        if dropout >= 1:
+            raise ValueError(f"dropout must be < 1, got {dropout}")
         layers, width = [nn.Flatten()], math.prod(self.in_shape)
         for h in hidden:
             layers += [_maybe_sn(nn.Linear(width, h), spectral_norm), nn.LeakyReLU(0.2)]
+            layers += [nn.Dropout(dropout)] if dropout else []
             width = h
         self.body = nn.Sequential(*layers)
         self.head = _maybe_sn(nn.Linear(width, 1), spectral_norm)
