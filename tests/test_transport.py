@@ -8,8 +8,6 @@ import torch
 
 from otgan import transport as T
 
-torch.set_default_dtype(torch.float64)
-
 
 @pytest.fixture(autouse=True)
 def _float64():
