@@ -50,3 +50,16 @@ def test_latents():
 
 def test_count_parameters():
     assert nets.count_parameters(torch.nn.Linear(3, 2)) == 8
+
+
+def test_interpolate_latents():
+    z0, z1 = torch.randn(4, 16), torch.randn(4, 16)
+    for method in ("linear", "slerp"):
+        path = nets.interpolate_latents(z0, z1, 7, method)
+        assert path.shape == (4, 7, 16)
+        assert torch.allclose(path[:, 0], z0, atol=1e-5) and torch.allclose(path[:, -1], z1, atol=1e-5)
+    e0, e1 = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
+    mid = nets.interpolate_latents(e0, e1, 3, "slerp")[0, 1]
+    assert torch.allclose(mid.norm(), torch.tensor(1.0))  # slerp stays on the circle; linear would give 0.707
+    with pytest.raises(ValueError, match="method"):
+        nets.interpolate_latents(e0, e1, 3, "cubic")

@@ -69,6 +69,38 @@ REGISTRY = {"wgan_gp_mlp": _wgan_gp_mlp, "gan_mlp": _gan_mlp, "dcgan": _dcgan}
 STEPS = {"wgan_gp_mlp": (20, 12000, 40000), "gan_mlp": (20, 20000, 40000), "dcgan": (20, 10000, 30000)}
 
 
+TOY_LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-gp")
+
+
+def toy_trainer(toy, loss="nonsaturating", lr_generator=1e-3, lr_critic=1e-3, batch_size=256, n_critic=None,
+                hidden=(128, 128, 128), latent_dim=8, clip=0.01, device=None):
+    """A GAN on a 2-D toy (a :class:`otgan.data.Toy`): MLP generator and critic, the chosen loss.
+
+    ``"minimax"`` and ``"nonsaturating"`` train a discriminator with Adam (betas (0.5, 0.999)); ``"wgan"`` clips
+    the critic's weights to ``[-clip, clip]`` and uses RMSProp (Arjovsky et al., 2017); ``"wgan-gp"`` uses the
+    gradient penalty (lambda 10) and Adam with betas (0, 0.9) (Gulrajani et al., 2017). ``n_critic`` defaults
+    to 1 for GANs and 5 for WGANs.
+    """
+    choice(loss, "loss", TOY_LOSSES)
+    dev = device or default_device()
+    g = nets.MLPGenerator(latent_dim, 2, hidden=hidden)
+    d = nets.MLPCritic(2, hidden=hidden)
+    critic_loss, generator_loss = losses.gan_losses(loss)
+    hooks = []
+    if loss == "wgan":
+        opt_g = torch.optim.RMSprop(g.parameters(), lr=lr_generator)
+        opt_d = torch.optim.RMSprop(d.parameters(), lr=lr_critic)
+        hooks = [losses.WeightClipping(clip)]
+    else:
+        betas = (0.0, 0.9) if loss == "wgan-gp" else (0.5, 0.999)
+        opt_g, opt_d = _adam(g.parameters(), lr_generator, betas), _adam(d.parameters(), lr_critic, betas)
+    n_critic = n_critic if n_critic is not None else (5 if loss.startswith("wgan") else 1)
+    cfg = {"toy": toy.name, "loss": loss, "lr_generator": lr_generator, "lr_critic": lr_critic, "n_critic": n_critic}
+    return Trainer(g.to(dev), d.to(dev), toy.sample, generator_loss, critic_loss, opt_generator=opt_g,
+                   opt_critic=opt_d, batch_size=batch_size, n_critic=n_critic, critic_hooks=hooks, config=cfg,
+                   device=dev)
+
+
 def shipped_path(name):
     """Where the shipped checkpoint of model ``name`` lives (``data/<name>.pt``)."""
     return os.path.join(DATA_DIR, f"{name}.pt")

@@ -179,3 +179,31 @@ class DCGANCritic(nn.Module):
 def count_parameters(module):
     """Number of trainable parameters of ``module``."""
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def interpolate_latents(z0, z1, n_steps=8, method="linear"):
+    """Points between latent codes ``z0`` and ``z1`` (shape (d,) or (k, d)): ``n_steps`` per path, endpoints
+    included; returns shape (k, n_steps, d).
+
+    ``"linear"``: :math:`(1 - t) z_0 + t z_1`. ``"slerp"``: the spherical interpolation
+    :math:`\\frac{\\sin((1-t)\\Omega)}{\\sin \\Omega} z_0 + \\frac{\\sin(t\\Omega)}{\\sin \\Omega} z_1`, with
+    :math:`\\Omega` the angle between the codes; for Gaussian latents it keeps the norm typical of the prior
+    (White, 2016, "Sampling generative networks").
+
+    Examples
+    --------
+    >>> interpolate_latents(torch.zeros(3), torch.ones(3), 5).shape
+    torch.Size([1, 5, 3])
+    """
+    choice(method, "method", ("linear", "slerp"))
+    positive(n_steps, "n_steps", integer=True)
+    z0, z1 = torch.atleast_2d(z0), torch.atleast_2d(z1)
+    if z0.shape != z1.shape:
+        raise ValueError(f"z0 and z1 must have the same shape, got {tuple(z0.shape)} and {tuple(z1.shape)}")
+    t = torch.linspace(0, 1, n_steps, dtype=z0.dtype, device=z0.device)[None, :, None]
+    a, b = z0[:, None, :], z1[:, None, :]
+    if method == "linear":
+        return (1 - t) * a + t * b
+    cos = torch.nn.functional.cosine_similarity(z0, z1, dim=1).clamp(-1 + 1e-7, 1 - 1e-7)[:, None, None]
+    omega = torch.acos(cos)
+    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)

@@ -163,3 +163,20 @@ def figure_png(fig, dpi=90):
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
+
+
+def animate_samples(frames, steps, target=None, title="", interval=150, lim=LIM, color="C1"):
+    """An offline HTML animation of 2-D samples over the target density, one frame per recorded step (for
+    example from :class:`otgan.training.SampleRecorder`)."""
+    fig, ax = plt.subplots(figsize=(4.6, 4.6))
+    plot_samples(None, target, ax=ax, lim=lim)
+    first = _np(frames[0])
+    scat = ax.scatter(first[:, 0], first[:, 1], s=5, c=color, alpha=0.7, linewidths=0)
+    label = ax.set_title("")
+
+    def update(i):
+        scat.set_offsets(_np(frames[i]))
+        label.set_text(f"{title} step {steps[i]}")
+        return scat, label
+
+    return animation_html(fig, update, frames=len(frames), interval=interval)

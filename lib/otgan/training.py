@@ -126,11 +126,13 @@ class Trainer:
         g_loss, g_logs = _split_logs(self.generator_loss(self.critic, real, fake))
         self.opt_generator.zero_grad(set_to_none=True)
         g_loss.backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(self.generator.parameters(), float("inf"))
         self.opt_generator.step()
         if self.critic is not None:
             self.critic.requires_grad_(True)
         logs.update(g_logs)
         logs["generator loss"] = float(g_loss.detach())
+        logs["generator grad norm"] = float(grad_norm)
         if not torch.isfinite(torch.tensor(logs["generator loss"])):
             raise FloatingPointError(f"generator loss became {logs['generator loss']} at step {self.step}: "
                                      "lower the learning rate or check the loss")
@@ -264,6 +266,34 @@ class Trainer:
         self.train(n_steps, **train_kwargs)
         print(f"Trained for {self.step} steps in {self.elapsed:.1f} s on {self.device}.")
         return "trained"
+
+
+class SampleRecorder:
+    """A :meth:`Trainer.train` callback that keeps the generator's output on fixed latents, and optional
+    metrics, at each call: the frames of a training animation.
+
+    Parameters
+    ----------
+    n : int
+        Number of fixed latent codes.
+    metric : callable, optional
+        ``metric(samples) -> dict`` recorded beside each frame (e.g. 2-D mode coverage).
+    """
+
+    def __init__(self, n=500, metric=None, seed=0):
+        self.n, self.metric, self.seed = n, metric, seed
+        self.steps, self.frames, self.metrics = [], [], []
+        self._z = None
+
+    def __call__(self, trainer):
+        if self._z is None:
+            gen = torch.Generator().manual_seed(self.seed)
+            self._z = sample_latent(self.n, trainer.generator.latent_dim, trainer.latent, generator=gen)
+        x = trainer.sample(self.n, z=self._z).cpu()
+        self.steps.append(trainer.step)
+        self.frames.append(x)
+        if self.metric is not None:
+            self.metrics.append(self.metric(x))
 
 
 def snapshot(module):

@@ -101,3 +101,62 @@ def transport_panel(source="8gaussians", target="moons", n=60, eps=0.05):
     panel = W.HBox([W.VBox(list(controls.values()) + [caption], layout=W.Layout(width="340px")), image])
     panel.controls, panel.redraw = controls, redraw
     return panel
+
+
+def gan_panel(toy_name="8gaussians", loss="nonsaturating", steps=500, lr_generator=1e-3, lr_critic=1e-3,
+              losses=None, seed=0):
+    """A panel to train a GAN on a 2-D toy: pick the toy, the loss, the learning rates and the number of steps,
+    press *Train*, and see the generated samples over the target and the critic's level sets.
+
+    Parameters
+    ----------
+    losses : tuple of str, optional
+        Losses offered (default: all of :data:`otgan.models.TOY_LOSSES`).
+
+    Returns
+    -------
+    ipywidgets.HBox
+        With ``panel.controls``, ``panel.train`` (the button's action) and ``panel.trainer`` (the last run).
+    """
+    from . import models
+    from .metrics import toy_metrics
+    from .plotting import plot_critic
+    from .runtime import seed_everything
+
+    controls = {
+        "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
+        "loss": _labelled(W.Dropdown(options=losses or models.TOY_LOSSES, value=loss, description="loss")),
+        "lr_generator": _labelled(W.FloatLogSlider(value=lr_generator, base=10, min=-5, max=-2, step=0.25,
+                                                   description="lr generator")),
+        "lr_critic": _labelled(W.FloatLogSlider(value=lr_critic, base=10, min=-5, max=-2, step=0.25,
+                                                description="lr critic")),
+        "steps": _labelled(W.IntSlider(value=steps, min=0, max=5000, step=100, description="steps")),
+    }
+    button = W.Button(description="Train", button_style="primary", icon="play")
+    image = W.Image(format="png", layout=W.Layout(width="640px"))
+    caption = W.HTML()
+    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
+
+    def train(_=None):
+        c = {k: w.value for k, w in controls.items()}
+        seed_everything(seed)
+        target = toy(c["toy"])
+        trainer = models.toy_trainer(target, c["loss"], c["lr_generator"], c["lr_critic"], device="cpu")
+        button.disabled, button.description = True, "training..."
+        trainer.train(c["steps"], progress=False)
+        button.disabled, button.description = False, "Train"
+        x = trainer.sample(1000).cpu()
+        fig, axes = plt.subplots(1, 2, figsize=(8.4, 4.2))
+        plot_samples(x, target, ax=axes[0], title=f"{c['loss']}: samples after {c['steps']} steps")
+        plot_critic(trainer.critic, ax=axes[1], colorbar=False, title="critic $D(x)$")
+        axes[1].scatter(*x[:300].T, s=2, c="w", alpha=0.6)
+        image.value = figure_png(fig)
+        m = toy_metrics(x, target)
+        extra = f"modes covered {m['modes_covered']}/{m['n_modes']}; " if "modes_covered" in m else ""
+        caption.value = f"<small>{extra}high quality {m['high_quality']:.0%}; W1 to target {m['W1']:.3f}</small>"
+        panel.trainer = trainer
+
+    button.on_click(train)
+    panel.controls, panel.train = controls, train
+    train()
+    return panel
