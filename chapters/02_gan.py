@@ -291,7 +291,8 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# Both GANs make all ten digits and stay far from the real-vs-real FID. The MLP GAN's digits are speckled but
+# Both GANs make all ten digits, though the DCGAN rarely draws a 2 or a 4, and both stay far from the
+# real-vs-real FID. The MLP GAN's digits are speckled but
 # varied; the DCGAN's strokes are smooth, but more of its digits are malformed (lower precision and density).
 # These are CPU budgets (about 14 minutes each); the `full` profile trains longer on full MNIST.
 #
