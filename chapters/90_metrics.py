@@ -23,23 +23,13 @@
 # `lib/otgan/calibration.py`.
 
 # %%
-# Colab bootstrap (does nothing elsewhere): clone the repository and install its package.
-import os
-import subprocess
-import sys
-
-try:
-    import google.colab  # noqa: F401
-    IN_COLAB = True
-except ImportError:
-    IN_COLAB = False
-
-if IN_COLAB and not os.path.isdir("/content/otgan-book"):
-    REPO = "https://github.com/otgan-book/optimal-transport-for-gans"
-    subprocess.run(["git", "clone", "--depth", "1", REPO, "/content/otgan-book"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/otgan-book/lib"], check=True)
-    sys.path.insert(0, "/content/otgan-book/lib")
-    os.chdir("/content/otgan-book/chapters")
+# Colab bootstrap (does nothing elsewhere): fetch the repository (for data/) and install its package.
+import importlib.util, os, sys  # noqa: E401
+REPO, HERE = "https://github.com/otgan-book/optimal-transport-for-gans", "/content/otgan-book"
+if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab"):
+    if not os.path.isdir(HERE):
+        os.system(f"git clone -q --depth 1 {REPO} {HERE} && {sys.executable} -m pip install -q -e {HERE}/lib")
+    sys.path.insert(0, f"{HERE}/lib"), os.chdir(f"{HERE}/chapters")
 
 # %% tags=["parameters"]
 SEED = 0

@@ -96,10 +96,14 @@ def _ball_counts(points, centres, radii, chunk=2048):
     return counts, hit
 
 
-def _check_k(k, real, fake):
+def _feature_sets(real_features, fake_features, k):
+    """Validated float64 feature sets for the k-NN metrics."""
+    r, f = as_points(real_features, "real_features").double(), as_points(fake_features, "fake_features").double()
+    same_dim(r, f, "real_features", "fake_features")
     positive(k, "k", integer=True)
-    if k >= min(len(real), len(fake)):
-        raise ValueError(f"k={k} must be smaller than both sample sizes ({len(real)}, {len(fake)})")
+    if k >= min(len(r), len(f)):
+        raise ValueError(f"k={k} must be smaller than both sample sizes ({len(r)}, {len(f)})")
+    return r, f
 
 
 def precision_recall(real_features, fake_features, k=3):
@@ -113,9 +117,7 @@ def precision_recall(real_features, fake_features, k=3):
     -------
     (float, float)
     """
-    r, f = as_points(real_features, "real_features").double(), as_points(fake_features, "fake_features").double()
-    same_dim(r, f, "real_features", "fake_features")
-    _check_k(k, r, f)
+    r, f = _feature_sets(real_features, fake_features, k)
     in_real, _ = _ball_counts(f, r, _kth_neighbour_radii(r, k))
     in_fake, _ = _ball_counts(r, f, _kth_neighbour_radii(f, k))
     return float((in_real > 0).double().mean()), float((in_fake > 0).double().mean())
@@ -135,9 +137,7 @@ def density_coverage(real_features, fake_features, k=5):
     -------
     (float, float)
     """
-    r, f = as_points(real_features, "real_features").double(), as_points(fake_features, "fake_features").double()
-    same_dim(r, f, "real_features", "fake_features")
-    _check_k(k, r, f)
+    r, f = _feature_sets(real_features, fake_features, k)
     counts, hit = _ball_counts(f, r, _kth_neighbour_radii(r, k))
     return float(counts.double().sum() / (k * len(f))), float(hit.double().mean())
 
