@@ -33,6 +33,8 @@ def drop_classes(images, labels, strength, generator=None):
     """Keep only the classes ``>= round(strength)``: strength 0 keeps all ten, 9 keeps only nines. The kept
     digits are resampled to the original count so that sample sizes stay equal."""
     keep = torch.nonzero(labels >= int(round(strength))).flatten()
+    if len(keep) == 0:
+        raise ValueError(f"strength={strength} drops every class present in labels")
     idx = keep[torch.randint(len(keep), (len(images),), generator=generator)] if int(round(strength)) else \
         torch.arange(len(images))
     return images[idx]

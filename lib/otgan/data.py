@@ -249,8 +249,9 @@ def load_mnist(split="train", source=None, device=None, root=None, verbose=True)
     Digits
     """
     choice(split, "split", SPLITS)
-    prof = active_profile()
-    src = _resolve_source(source, prof)
+    if source is not None:
+        choice(source, "source", SOURCES)
+    src = _resolve_source(source, active_profile())
     if src == "torchvision":
         root = root or os.path.join(os.path.expanduser("~"), ".cache", "otgan")
         try:

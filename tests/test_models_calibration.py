@@ -1,0 +1,58 @@
+import pytest
+import torch
+
+from otgan import calibration, checkpoint, data, models, reproduce
+
+
+@pytest.fixture(scope="module")
+def digits():
+    d = data.load_mnist("heldout", verbose=False)
+    idx = torch.randperm(len(d), generator=torch.Generator().manual_seed(0))[:200]
+    return d.images[idx], d.labels[idx]
+
+
+def test_corruptions(digits):
+    x, y = digits
+    g = lambda: torch.Generator().manual_seed(0)
+    assert torch.equal(calibration.blur(x, y, 0.0), x)
+    blurred = calibration.blur(x, y, 1.0)
+    assert blurred.shape == x.shape and blurred.std() < x.std()
+    noisy = calibration.gaussian_noise(x, y, 0.5, g())
+    assert noisy.min() >= -1 and noisy.max() <= 1 and not torch.equal(noisy, x)
+    kept = calibration.drop_classes(x, y, 5, g())
+    assert kept.shape == x.shape
+    with pytest.raises(ValueError, match="drops every class"):
+        calibration.drop_classes(x[y < 3], y[y < 3], 5, g())
+    replaced = calibration.noise_images(x, y, 0.25, g())
+    assert (replaced != x).flatten(1).any(1).sum() == 50
+    with pytest.raises(ValueError, match="kind"):
+        calibration.corruption_table(x, y, kinds=["jpeg"])
+
+
+@pytest.mark.parametrize("name", sorted(models.REGISTRY))
+def test_models_build_and_step(name):
+    trainer, n_steps = models.build(name, data=torch.zeros(8, 1, 28, 28))
+    assert n_steps == models.STEPS[name][0]  # the smoke profile of the test run
+    trainer.train(1, progress=False)
+    assert trainer.config["name"] == name and trainer.sample(3).shape == (3, 1, 28, 28)
+
+
+def test_toy_trainer_losses():
+    toy = data.toy("8gaussians")
+    for loss in models.TOY_LOSSES:
+        t = models.toy_trainer(toy, loss, batch_size=16)
+        t.train(2, progress=False)
+        assert t.n_critic == (5 if loss.startswith("wgan") else 1)
+    with pytest.raises(ValueError, match="loss"):
+        models.toy_trainer(toy, "hinge")
+
+
+def test_reproduce_is_resumable_and_skips_done(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(models, "DATA_DIR", str(tmp_path))
+    reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"))
+    shipped = checkpoint.load_checkpoint(tmp_path / "gan_mlp.pt")
+    assert shipped["step"] == models.STEPS["gan_mlp"][0] and shipped["shipped"]
+    assert {"fid", "precision", "recall"} <= set(shipped["metrics"])
+    assert next(iter(shipped["generator"].values())).dtype == torch.float16
+    reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"))
+    assert "done already" in capsys.readouterr().out
