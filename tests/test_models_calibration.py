@@ -30,9 +30,10 @@ def test_corruptions(digits):
 
 
 @pytest.mark.parametrize("name", sorted(models.REGISTRY))
-def test_models_build_and_step(name):
+def test_models_build_and_step(name, monkeypatch):
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
     trainer, n_steps = models.build(name, data=torch.zeros(8, 1, 28, 28))
-    assert n_steps == models.STEPS[name][0]  # the smoke profile of the test run
+    assert n_steps == models.STEPS[name][0]
     trainer.train(1, progress=False)
     assert trainer.config["name"] == name and trainer.sample(3).shape == (3, 1, 28, 28)
 
@@ -48,6 +49,7 @@ def test_toy_trainer_losses():
 
 
 def test_reproduce_is_resumable_and_skips_done(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
     monkeypatch.setattr(models, "DATA_DIR", str(tmp_path))
     reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"))
     shipped = checkpoint.load_checkpoint(tmp_path / "gan_mlp.pt")
