@@ -1,7 +1,7 @@
 // Glue that lets the vendored widget manager work offline beside MathJax 3. Loaded after require.js and
 // before embed-amd.js.
-// 1. The widget manager (html-manager 1.x) loads its fonts relative to the AMD module
-//    "@jupyter-widgets/html-manager/dist": map that module path onto the copy under _static/html-manager/.
+// 1. The widget manager (html-manager 1.x) loads its fonts relative to AMD module paths under
+//    "@jupyter-widgets/": map them onto the copy under _static/html-manager/.
 // 2. It typesets widget labels through the MathJax 2 API (MathJax.Hub.Queue); MathJax 3 only has
 //    typesetPromise. Give every object assigned to window.MathJax a small Hub that forwards to it.
 (function () {
@@ -10,7 +10,9 @@
     var assets = here.replace(/[^/]*$/, "") + "html-manager";
     window.__jupyter_widgets_assets_path__ = assets + "/";
     if (window.require && window.require.config) {
-      window.require.config({ paths: { "@jupyter-widgets/html-manager/dist": assets } });
+      // fonts are resolved next to the module that asks for them: the manager's own dist/ folder, or
+      // "@jupyter-widgets/<module>" for the controls (Font Awesome icons on buttons)
+      window.require.config({ paths: { "@jupyter-widgets/html-manager/dist": assets, "@jupyter-widgets": assets } });
     }
   }
 
