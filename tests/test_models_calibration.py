@@ -36,6 +36,8 @@ def test_models_build_and_step(name, monkeypatch):
     assert n_steps == models.STEPS[name][0]
     trainer.train(1, progress=False)
     assert trainer.config["name"] == name and trainer.sample(3).shape == (3, 1, 28, 28)
+    if name == "wgan_clip_mlp":
+        assert max(p.abs().max().item() for p in trainer.critic.parameters()) <= 0.01
 
 
 def test_toy_trainer_losses():

@@ -19,6 +19,9 @@ DATA_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", 
 
 
 def _adam(params, lr, betas):
+    """Adam, or RMSProp when ``betas`` is None (the original WGAN)."""
+    if betas is None:
+        return torch.optim.RMSprop(params, lr=lr)
     return torch.optim.Adam(params, lr=lr, betas=betas)
 
 
@@ -64,9 +67,29 @@ def _dcgan(dev):
             64)
 
 
-REGISTRY = {"wgan_gp_mlp": _wgan_gp_mlp, "gan_mlp": _gan_mlp, "dcgan": _dcgan}
+def _wgan_clip_mlp(dev):
+    """MLP WGAN with weight clipping (Arjovsky et al., 2017): c = 0.01, RMSProp 5e-5, n_critic 5."""
+    g, d = _mlp_pair(128)
+    cfg = {"name": "wgan_clip_mlp", "latent": 128, "hidden": 512, "loss": "wgan", "clip": 0.01, "n_critic": 5,
+           "optimizer": "rmsprop", "lr": 5e-5, "batch_size": 64}
+    return g, d, losses.wasserstein_generator_loss, losses.wasserstein_critic_loss, cfg, 5e-5, None, 5, 64
+
+
+def _wgan_sn_mlp(dev):
+    """MLP WGAN whose critic is spectrally normalized (Miyato et al., 2018): Adam 1e-4 betas (0.5, 0.9),
+    n_critic 5."""
+    g, d = _mlp_pair(128, spectral_norm=True)
+    cfg = {"name": "wgan_sn_mlp", "latent": 128, "hidden": 512, "loss": "wgan", "spectral_norm": True,
+           "n_critic": 5, "lr": 1e-4, "betas": (0.5, 0.9), "batch_size": 64}
+    return g, d, losses.wasserstein_generator_loss, losses.wasserstein_critic_loss, cfg, 1e-4, (0.5, 0.9), 5, 64
+
+
+REGISTRY = {"wgan_gp_mlp": _wgan_gp_mlp, "gan_mlp": _gan_mlp, "dcgan": _dcgan, "wgan_clip_mlp": _wgan_clip_mlp,
+            "wgan_sn_mlp": _wgan_sn_mlp}
+CRITIC_HOOKS = {"wgan_clip_mlp": lambda: [losses.WeightClipping(0.01)]}
 # generator steps per profile: (smoke, book, full)
-STEPS = {"wgan_gp_mlp": (20, 12000, 40000), "gan_mlp": (20, 20000, 40000), "dcgan": (20, 10000, 30000)}
+STEPS = {"wgan_gp_mlp": (20, 12000, 40000), "gan_mlp": (20, 20000, 40000), "dcgan": (20, 10000, 30000),
+         "wgan_clip_mlp": (20, 12000, 40000), "wgan_sn_mlp": (20, 12000, 40000)}
 
 
 TOY_LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-gp")
@@ -120,6 +143,7 @@ def build(name, device=None, checkpoint_path=None, data=None):
     real = data if data is not None else load_mnist("train").images
     trainer = Trainer(g.to(dev), d.to(dev), real.to(dev), g_loss, c_loss,
                       opt_generator=_adam(g.parameters(), lr, betas), opt_critic=_adam(d.parameters(), lr, betas),
-                      batch_size=batch, n_critic=n_critic, config=cfg, checkpoint_path=checkpoint_path,
+                      batch_size=batch, n_critic=n_critic, critic_hooks=CRITIC_HOOKS.get(name, list)(),
+                      config=cfg, checkpoint_path=checkpoint_path,
                       checkpoint_every=500, device=dev)
     return trainer, settings(*STEPS[name])
