@@ -8,7 +8,7 @@ import os
 
 import torch
 
-from . import losses, nets
+from . import losses, nets, ot_losses
 from ._checks import choice
 from .data import load_mnist
 from .runtime import device as default_device
@@ -84,15 +84,89 @@ def _wgan_sn_mlp(dev):
     return g, d, losses.wasserstein_generator_loss, losses.wasserstein_critic_loss, cfg, 1e-4, (0.5, 0.9), 5, 64
 
 
+def _sw_pixel(dev):
+    """Sliced Wasserstein generator in pixel space, no discriminator (Deshpande et al., 2018, Sec. 3):
+    SW_2 over 1,000 fresh directions per step, Adam 5e-4 betas (0.5, 0.999), batch 256."""
+    g = nets.MLPGenerator(128, (1, 28, 28), hidden=(512, 512, 512), out_activation="tanh", batch_norm=True)
+    cfg = {"name": "sw_pixel", "latent": 128, "hidden": 512, "loss": "sliced", "n_projections": 1000,
+           "lr": 5e-4, "betas": (0.5, 0.999), "batch_size": 256, "generator_batch_norm": True}
+    return g, None, ot_losses.SlicedLoss(1000), None, cfg, 5e-4, (0.5, 0.999), 0, 256
+
+
+def _sw_features(dev):
+    """Sliced Wasserstein on discriminator features (Deshpande et al., 2018, Sec. 4): the discriminator is
+    trained as in :func:`_gan_mlp` (dropout 0.3, label smoothing 0.9); the generator minimizes SW_2 between the
+    512-d penultimate features of real and generated batches, over 1,000 directions."""
+    g, d = _mlp_pair(128, dropout=0.3, batch_norm=True)
+    cfg = {"name": "sw_features", "latent": 128, "hidden": 512, "loss": "sliced-features", "n_projections": 1000,
+           "n_critic": 1, "lr": 2e-4, "betas": (0.5, 0.999), "batch_size": 128, "dropout": 0.3, "real_label": 0.9,
+           "generator_batch_norm": True}
+    return (g, d, ot_losses.SlicedLoss(1000, features=True), losses.DiscriminatorLoss(0.9), cfg, 2e-4,
+            (0.5, 0.999), 1, 128)
+
+
+def _max_sw(dev):
+    """Max-sliced Wasserstein on discriminator features (Deshpande et al., 2019): as :func:`_sw_features`, but
+    the generator descends W_2 along the single direction that separates the features most (10 ascent steps
+    per call, warm-started)."""
+    g, d = _mlp_pair(128, dropout=0.3, batch_norm=True)
+    cfg = {"name": "max_sw", "latent": 128, "hidden": 512, "loss": "max-sliced-features", "ascent_steps": 10,
+           "n_critic": 1, "lr": 2e-4, "betas": (0.5, 0.999), "batch_size": 128, "dropout": 0.3, "real_label": 0.9,
+           "generator_batch_norm": True}
+    return (g, d, ot_losses.MaxSlicedLoss(features=True, n_steps=10), losses.DiscriminatorLoss(0.9), cfg, 2e-4,
+            (0.5, 0.999), 1, 128)
+
+
+def _sinkhorn_mlp(dev):
+    """Sinkhorn generator (Genevay et al., 2018): the debiased Sinkhorn divergence in pixel space
+    (squared Euclidean cost on pixels in [-1, 1], eps = 4, i.e. eps = 1 for pixels in [0, 1] as in the paper;
+    30 log-domain iterations, envelope gradient), batch 200, no critic, Adam 5e-4."""
+    g = nets.MLPGenerator(128, (1, 28, 28), hidden=(512, 512, 512), out_activation="tanh", batch_norm=True)
+    cfg = {"name": "sinkhorn_mlp", "latent": 128, "hidden": 512, "loss": "sinkhorn-divergence",
+           "eps": SINKHORN_EPS, "n_iter": 30, "lr": 5e-4, "betas": (0.5, 0.999), "batch_size": 200,
+           "generator_batch_norm": True}
+    return (g, None, ot_losses.SinkhornGeneratorLoss(SINKHORN_EPS, 30), None, cfg, 5e-4, (0.5, 0.999), 0, 200)
+
+
+def _cramer_mlp(dev):
+    """Cramér GAN (Bellemare et al., 2017) with MLP nets: energy distance on the critic's 512-d features,
+    gradient penalty 10 on the surrogate critic, n_critic 5, Adam 2e-4 betas (0.5, 0.9), batch 128 (two
+    generated halves)."""
+    g, d = _mlp_pair(128, batch_norm=True)
+    cfg = {"name": "cramer_mlp", "latent": 128, "hidden": 512, "loss": "cramer", "lambda": 10, "n_critic": 5,
+           "lr": 2e-4, "betas": (0.5, 0.9), "batch_size": 128, "generator_batch_norm": True}
+    return (g, d, ot_losses.CramerGeneratorLoss(), ot_losses.CramerCriticLoss(10.0), cfg, 2e-4, (0.5, 0.9), 5,
+            128)
+
+
+def _otgan_mlp(dev):
+    """OT-GAN (Salimans et al., 2018) with MLP nets: mini-batch energy distance with Sinkhorn (eps 0.05, 100
+    iterations, no backprop through the plan) on the cosine cost between critic features, the critic
+    maximizing it, 3 generator steps per critic step, Adam 3e-4 betas (0.5, 0.999), batch 256 (two halves per
+    side)."""
+    g, d = _mlp_pair(128, batch_norm=True)
+    loss = ot_losses.OTGANLoss(0.05, 100)
+    cfg = {"name": "otgan_mlp", "latent": 128, "hidden": 512, "loss": "otgan", "eps": 0.05, "n_iter": 100,
+           "n_critic": 1, "n_generator": 3, "lr": 3e-4, "betas": (0.5, 0.999), "batch_size": 256,
+           "generator_batch_norm": True}
+    return g, d, loss, loss.critic_loss(), cfg, 3e-4, (0.5, 0.999), 1, 256
+
+
+SINKHORN_EPS = 4.0  # squared distances of [-1, 1] pixels are 4x those of [0, 1] pixels
+
+
 REGISTRY = {"wgan_gp_mlp": _wgan_gp_mlp, "gan_mlp": _gan_mlp, "dcgan": _dcgan, "wgan_clip_mlp": _wgan_clip_mlp,
-            "wgan_sn_mlp": _wgan_sn_mlp}
+            "wgan_sn_mlp": _wgan_sn_mlp, "sw_pixel": _sw_pixel, "sw_features": _sw_features, "max_sw": _max_sw,
+            "sinkhorn_mlp": _sinkhorn_mlp, "cramer_mlp": _cramer_mlp, "otgan_mlp": _otgan_mlp}
 CRITIC_HOOKS = {"wgan_clip_mlp": lambda: [losses.WeightClipping(0.01)]}
 # generator steps per profile: (smoke, book, full)
 STEPS = {"wgan_gp_mlp": (20, 12000, 40000), "gan_mlp": (20, 20000, 40000), "dcgan": (20, 10000, 30000),
-         "wgan_clip_mlp": (20, 12000, 40000), "wgan_sn_mlp": (20, 12000, 40000)}
+         "wgan_clip_mlp": (20, 24000, 60000), "wgan_sn_mlp": (20, 24000, 60000), "sw_pixel": (20, 5000, 20000),
+         "sw_features": (20, 10000, 40000), "max_sw": (20, 10000, 40000), "sinkhorn_mlp": (20, 3000, 20000),
+         "cramer_mlp": (20, 8000, 40000), "otgan_mlp": (20, 5000, 20000)}
 
 
-TOY_LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-gp")
+TOY_LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-sn", "wgan-gp")
 
 
 def toy_trainer(toy, loss="nonsaturating", lr_generator=1e-3, lr_critic=1e-3, batch_size=256, n_critic=None,
@@ -100,22 +174,23 @@ def toy_trainer(toy, loss="nonsaturating", lr_generator=1e-3, lr_critic=1e-3, ba
     """A GAN on a 2-D toy (a :class:`otgan.data.Toy`): MLP generator and critic, the chosen loss.
 
     ``"minimax"`` and ``"nonsaturating"`` train a discriminator with Adam (betas (0.5, 0.999)); ``"wgan"`` clips
-    the critic's weights to ``[-clip, clip]`` and uses RMSProp (Arjovsky et al., 2017); ``"wgan-gp"`` uses the
+    the critic's weights to ``[-clip, clip]`` and uses RMSProp (Arjovsky et al., 2017); ``"wgan-sn"`` normalizes
+    every critic layer by its spectral norm, Adam betas (0.5, 0.9) (Miyato et al., 2018); ``"wgan-gp"`` uses the
     gradient penalty (lambda 10) and Adam with betas (0, 0.9) (Gulrajani et al., 2017). ``n_critic`` defaults
     to 1 for GANs and 5 for WGANs.
     """
     choice(loss, "loss", TOY_LOSSES)
     dev = device or default_device()
     g = nets.MLPGenerator(latent_dim, 2, hidden=hidden)
-    d = nets.MLPCritic(2, hidden=hidden)
-    critic_loss, generator_loss = losses.gan_losses(loss)
+    d = nets.MLPCritic(2, hidden=hidden, spectral_norm=loss == "wgan-sn")
+    critic_loss, generator_loss = losses.gan_losses("wgan" if loss == "wgan-sn" else loss)
     hooks = []
     if loss == "wgan":
         opt_g = torch.optim.RMSprop(g.parameters(), lr=lr_generator)
         opt_d = torch.optim.RMSprop(d.parameters(), lr=lr_critic)
         hooks = [losses.WeightClipping(clip)]
     else:
-        betas = (0.0, 0.9) if loss == "wgan-gp" else (0.5, 0.999)
+        betas = {"wgan-gp": (0.0, 0.9), "wgan-sn": (0.5, 0.9)}.get(loss, (0.5, 0.999))
         opt_g, opt_d = _adam(g.parameters(), lr_generator, betas), _adam(d.parameters(), lr_critic, betas)
     n_critic = n_critic if n_critic is not None else (5 if loss.startswith("wgan") else 1)
     cfg = {"toy": toy.name, "loss": loss, "lr_generator": lr_generator, "lr_critic": lr_critic, "n_critic": n_critic}
@@ -141,9 +216,10 @@ def build(name, device=None, checkpoint_path=None, data=None):
     dev = device or default_device()
     g, d, g_loss, c_loss, cfg, lr, betas, n_critic, batch = REGISTRY[name](dev)
     real = data if data is not None else load_mnist("train").images
-    trainer = Trainer(g.to(dev), d.to(dev), real.to(dev), g_loss, c_loss,
-                      opt_generator=_adam(g.parameters(), lr, betas), opt_critic=_adam(d.parameters(), lr, betas),
+    trainer = Trainer(g.to(dev), None if d is None else d.to(dev), real.to(dev), g_loss, c_loss,
+                      opt_generator=_adam(g.parameters(), lr, betas),
+                      opt_critic=None if d is None else _adam(d.parameters(), lr, betas),
                       batch_size=batch, n_critic=n_critic, critic_hooks=CRITIC_HOOKS.get(name, list)(),
-                      config=cfg, checkpoint_path=checkpoint_path,
-                      checkpoint_every=500, device=dev)
+                      config=cfg, checkpoint_path=checkpoint_path, checkpoint_every=500, device=dev,
+                      n_generator=cfg.get("n_generator", 1))
     return trainer, settings(*STEPS[name])

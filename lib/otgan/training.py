@@ -40,7 +40,9 @@ class Trainer:
         Default: Adam(lr 2e-4, betas (0.5, 0.999)).
     batch_size : int
     n_critic : int
-        Critic steps per generator step (5 for WGAN).
+        Critic steps per iteration (5 for WGAN).
+    n_generator : int
+        Generator steps per iteration (3 in OT-GAN, Salimans et al., 2018); ``step`` counts iterations.
     critic_hooks : list of callable
         Called as ``hook(critic)`` after every critic step (e.g. :class:`otgan.losses.WeightClipping`).
     latent : {"gaussian", "uniform"}
@@ -54,9 +56,10 @@ class Trainer:
 
     def __init__(self, generator, critic, data, generator_loss, critic_loss=None, opt_generator=None,
                  opt_critic=None, batch_size=64, n_critic=1, critic_hooks=(), latent="gaussian", config=None,
-                 checkpoint_path=None, checkpoint_every=500, device=None):
+                 checkpoint_path=None, checkpoint_every=500, device=None, n_generator=1):
         positive(batch_size, "batch_size", integer=True)
         positive(n_critic, "n_critic", integer=True, allow_zero=True)
+        self.n_generator = positive(n_generator, "n_generator", integer=True)
         if critic is None and n_critic:
             raise ValueError("critic is None, so n_critic must be 0")
         if critic is not None and n_critic and critic_loss is None:
@@ -105,7 +108,7 @@ class Trainer:
 
     # -- one iteration ----------------------------------------------------------------------------------------
     def train_step(self):
-        """``n_critic`` critic updates then one generator update; returns the logs of this iteration."""
+        """``n_critic`` critic updates then ``n_generator`` generator updates; returns the logs of this iteration."""
         logs = {}
         for _ in range(self.n_critic):
             real = self.real_batch()
@@ -119,15 +122,16 @@ class Trainer:
                 hook(self.critic)
             logs.update(c_logs)
             logs["critic loss"] = float(c_loss.detach())
-        real = self.real_batch()
-        fake = self.generator(self.sample_latent(self.batch_size))
         if self.critic is not None:
             self.critic.requires_grad_(False)
-        g_loss, g_logs = _split_logs(self.generator_loss(self.critic, real, fake))
-        self.opt_generator.zero_grad(set_to_none=True)
-        g_loss.backward()
-        grad_norm = torch.nn.utils.clip_grad_norm_(self.generator.parameters(), float("inf"))
-        self.opt_generator.step()
+        for _ in range(self.n_generator):
+            real = self.real_batch()
+            fake = self.generator(self.sample_latent(self.batch_size))
+            g_loss, g_logs = _split_logs(self.generator_loss(self.critic, real, fake))
+            self.opt_generator.zero_grad(set_to_none=True)
+            g_loss.backward()
+            grad_norm = torch.nn.utils.clip_grad_norm_(self.generator.parameters(), float("inf"))
+            self.opt_generator.step()
         if self.critic is not None:
             self.critic.requires_grad_(True)
         logs.update(g_logs)

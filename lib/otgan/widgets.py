@@ -160,3 +160,53 @@ def gan_panel(toy_name="8gaussians", loss="nonsaturating", steps=500, lr_generat
     panel.controls, panel.train = controls, train
     train()
     return panel
+
+
+def critic_panel(toy_name="8gaussians", method="gp", strength=None, steps=1000, seed=0):
+    """A panel to fit a WGAN critic on a 2-D toy and see its level sets: pick the toy, the Lipschitz method
+    (``clip``, ``sn``, ``gp``), its strength (clip value ``c`` or penalty weight ``lambda``; spectral
+    normalization has none) and the number of critic steps, then press *Fit*.
+
+    The critic separates the toy from the toy plus unit Gaussian noise (:func:`otgan.lipschitz.critic_vs_w1`);
+    the caption compares its gap with the exact :math:`W_1` and gives :math:`K_{eff}`.
+
+    Returns
+    -------
+    ipywidgets.HBox
+        With ``panel.controls``, ``panel.fit`` (the button's action) and ``panel.result`` (the last run).
+    """
+    from .lipschitz import METHODS, critic_vs_w1
+    from .plotting import plot_critic
+    from .runtime import seed_everything
+
+    controls = {
+        "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
+        "method": _labelled(W.Dropdown(options=METHODS, value=method, description="Lipschitz method")),
+        "strength": _labelled(W.FloatLogSlider(value=strength or (0.01 if method == "clip" else 10.0), base=10,
+                                               min=-3, max=2, step=0.25, description="c or \\(\\lambda\\)")),
+        "steps": _labelled(W.IntSlider(value=steps, min=10, max=5000, step=10, description="critic steps")),
+    }
+    button = W.Button(description="Fit", button_style="primary", icon="play")
+    image = W.Image(format="png", layout=W.Layout(width="400px"))
+    caption = W.HTML()
+    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
+
+    def fit(_=None):
+        c = {k: w.value for k, w in controls.items()}
+        seed_everything(seed)
+        button.disabled, button.description = True, "fitting..."
+        res = critic_vs_w1(toy(c["toy"]), c["method"], None if c["method"] == "sn" else c["strength"],
+                           n_steps=c["steps"], seed=seed)
+        button.disabled, button.description = False, "Fit"
+        fig, ax = plt.subplots(figsize=(4.4, 4.2))
+        plot_critic(res["critic"], ax=ax, colorbar=False, title=f"{c['method']} critic after {c['steps']} steps")
+        ax.scatter(*res["x"][:300].T, s=2, c="w", alpha=0.7)
+        image.value = figure_png(fig)
+        caption.value = (f"<small>critic gap {res['gap']:.3f} vs exact W1 {res['exact_w1']:.3f}; "
+                         f"K_eff {res['k_eff'].mean:.3f}</small>")
+        panel.result = res
+
+    button.on_click(fit)
+    panel.controls, panel.fit = controls, fit
+    fit()
+    return panel

@@ -1,0 +1,212 @@
+"""Optimal-transport losses for generators, pluggable into the one trainer (:class:`otgan.training.Trainer`).
+
+Every class here is called as ``loss(critic, real, fake)`` like the losses of :mod:`otgan.losses`; those that
+need no critic ignore it (train them with ``critic=None, n_critic=0``). ``features=True`` compares the critic's
+penultimate-layer features (``critic.features``) instead of pixels.
+
+* :class:`SlicedLoss` — sliced Wasserstein (Deshpande et al., 2018), in pixel or feature space.
+* :class:`MaxSlicedLoss` — max-sliced Wasserstein with the direction optimized (Deshpande et al., 2019).
+* :class:`SinkhornGeneratorLoss` — minibatch Sinkhorn loss or divergence (Genevay et al., 2018).
+* :class:`CramerCriticLoss`, :class:`CramerGeneratorLoss` — the Cramér GAN (Bellemare et al., 2017).
+* :class:`OTGANLoss` — the mini-batch energy distance of OT-GAN (Salimans et al., 2018).
+"""
+import torch
+
+from ._checks import choice, positive
+from .losses import gradient_penalty
+from .transport import cosine_cost, max_sliced_wasserstein, sinkhorn, sinkhorn_divergence, sinkhorn_loss, \
+    sliced_wasserstein
+
+
+def _embed(critic, real, fake, features):
+    """Flattened pixels, or the critic's features of ``real`` (detached) and ``fake``."""
+    if features:
+        if critic is None or not hasattr(critic, "features"):
+            raise ValueError("features=True needs a critic with a .features(x) method")
+        return critic.features(real).detach(), critic.features(fake)
+    return real.flatten(1), fake.flatten(1)
+
+
+def _halves(t, name):
+    if t.shape[0] < 4 or t.shape[0] % 2:
+        raise ValueError(f"{name} batch must have an even size >= 4 (it is split in two), got {t.shape[0]}")
+    return t.chunk(2)
+
+
+class SlicedLoss:
+    """Generator loss :math:`SW_p(\\mu_\\theta, \\nu)` over ``n_projections`` fresh random directions per call.
+
+    .. math:: SW_p^p(\\mu, \\nu) \\approx \\frac1L \\sum_{l=1}^L W_p^p(\\theta_{l\\#}\\mu, \\theta_{l\\#}\\nu)
+
+    In pixel space (``features=False``) no critic is needed: the generator is fitted to the data directly
+    (Deshpande et al., 2018, Sec. 3). With ``features=True`` the discriminator of a GAN supplies the space in
+    which the slices are taken (Deshpande et al., 2018, Sec. 4).
+
+    Parameters
+    ----------
+    n_projections : int
+    p : float
+    features : bool
+    """
+
+    def __init__(self, n_projections=1000, p=2, features=False):
+        self.n_projections = positive(n_projections, "n_projections", integer=True)
+        self.p = positive(p, "p")
+        self.features = bool(features)
+
+    def __call__(self, critic, real, fake):
+        r, f = _embed(critic, real, fake, self.features)
+        return sliced_wasserstein(f, r, self.n_projections, self.p)
+
+    def __repr__(self):
+        return f"SlicedLoss(n_projections={self.n_projections}, p={self.p}, features={self.features})"
+
+
+class MaxSlicedLoss:
+    """Generator loss :math:`\\max_\\theta W_p(\\theta_\\#\\mu_\\theta, \\theta_\\#\\nu)` (Deshpande et al., 2019).
+
+    The direction is found by :func:`otgan.transport.max_sliced_wasserstein` (projected gradient ascent on the
+    sphere), warm-started from the previous call's direction, and then held fixed while the generator descends.
+    The direction is logged as its value only; it is not part of checkpoints (the first call re-finds it).
+    """
+
+    def __init__(self, p=2, features=True, n_init=16, n_steps=10, lr=0.1):
+        self.p = positive(p, "p")
+        self.features = bool(features)
+        self.n_init = positive(n_init, "n_init", integer=True)
+        self.n_steps = positive(n_steps, "n_steps", integer=True, allow_zero=True)
+        self.lr = positive(lr, "lr")
+        self.direction = None
+
+    def __call__(self, critic, real, fake):
+        r, f = _embed(critic, real, fake, self.features)
+        direction = self.direction if self.direction is not None and self.direction.shape[0] == r.shape[1] else None
+        dist, self.direction = max_sliced_wasserstein(f, r, self.p, n_init=self.n_init, n_steps=self.n_steps,
+                                                      lr=self.lr, direction=direction)
+        return dist
+
+    def __repr__(self):
+        return f"MaxSlicedLoss(p={self.p}, features={self.features}, n_steps={self.n_steps})"
+
+
+SINKHORN_KINDS = ("divergence", "entropic")
+
+
+class SinkhornGeneratorLoss:
+    """Minibatch Sinkhorn loss between generated and real samples (Genevay et al., 2018), no critic.
+
+    ``kind="entropic"`` is the raw entropic cost :math:`OT_\\varepsilon(\\mu_\\theta, \\nu)`, biased toward
+    shrunken samples for large :math:`\\varepsilon`; ``kind="divergence"`` is the debiased
+    :math:`S_\\varepsilon = OT_\\varepsilon(\\mu, \\nu) - \\frac12 OT_\\varepsilon(\\mu, \\mu) -
+    \\frac12 OT_\\varepsilon(\\nu, \\nu)`. ``grad="autodiff"`` backpropagates through the ``n_iter`` log-domain
+    iterations (the paper's "Sinkhorn AutoDiff"); ``"envelope"`` uses the fixed plan.
+    """
+
+    def __init__(self, eps=1.0, n_iter=50, kind="divergence", grad="envelope", cost="sqeuclidean"):
+        self.eps = positive(eps, "eps")
+        self.n_iter = positive(n_iter, "n_iter", integer=True)
+        self.kind = choice(kind, "kind", SINKHORN_KINDS)
+        self.grad, self.cost = grad, cost
+
+    def __call__(self, critic, real, fake):
+        r, f = real.flatten(1), fake.flatten(1)
+        fn = sinkhorn_divergence if self.kind == "divergence" else sinkhorn_loss
+        return fn(f, r, self.eps, cost=self.cost, n_iter=self.n_iter, tol=0, grad=self.grad)
+
+    def __repr__(self):
+        return f"SinkhornGeneratorLoss(eps={self.eps}, n_iter={self.n_iter}, kind={self.kind!r}, grad={self.grad!r})"
+
+
+def _cramer_terms(h_real, h_fake1, h_fake2):
+    """Bellemare et al.'s energy distance estimate with two independent generated batches."""
+    return ((h_real - h_fake1).norm(dim=1).mean() + (h_real - h_fake2).norm(dim=1).mean()
+            - (h_fake1 - h_fake2).norm(dim=1).mean())
+
+
+class CramerGeneratorLoss:
+    """Generator loss of the Cramér GAN (Bellemare et al., 2017, Algorithm 1), on critic features :math:`h`.
+
+    .. math:: \\mathcal{L}_G = \\mathbb{E}\\|h(x_r) - h(x_g)\\| + \\mathbb{E}\\|h(x_r) - h(x_g')\\|
+              - \\mathbb{E}\\|h(x_g) - h(x_g')\\|
+
+    (the energy distance up to the constant :math:`\\mathbb{E}\\|h(x_r) - h(x_r')\\|`); the fake batch is split
+    into the two independent batches :math:`x_g, x_g'`. Its sample gradients are unbiased.
+    """
+
+    def __call__(self, critic, real, fake):
+        f1, f2 = _halves(fake, "fake")
+        h = critic.features
+        return _cramer_terms(h(real[: len(f1)]).detach(), h(f1), h(f2))
+
+    def __repr__(self):
+        return "CramerGeneratorLoss()"
+
+
+class CramerCriticLoss:
+    """Critic loss of the Cramér GAN: maximize the surrogate
+    :math:`f(x_r) - f(x_g)` with :math:`f(x) = \\|h(x) - h(x_g')\\| - \\|h(x)\\|`, plus :math:`\\lambda` times the
+    gradient penalty on :math:`f` (Bellemare et al., 2017, Algorithm 1; :math:`\\lambda = 10`).
+    """
+
+    def __init__(self, lam=10.0):
+        self.lam = positive(lam, "lam", allow_zero=True)
+
+    def __call__(self, critic, real, fake):
+        f1, f2 = _halves(fake, "fake")
+        real = real[: len(f1)]
+        h2 = critic.features(f2)
+
+        def surrogate(x):
+            hx = critic.features(x)
+            return (hx - h2).norm(dim=1) - hx.norm(dim=1)
+
+        gap = surrogate(real).mean() - surrogate(f1).mean()
+        gp = gradient_penalty(surrogate, real, f1)
+        return -gap + self.lam * gp, {"surrogate": float(gap.detach()), "gradient penalty": float(gp.detach())}
+
+    def __repr__(self):
+        return f"CramerCriticLoss(lam={self.lam})"
+
+
+class OTGANLoss:
+    """The mini-batch energy distance of OT-GAN (Salimans et al., 2018), with two independent batches per side.
+
+    .. math:: \\mathcal{D}^2 = \\mathcal{W}_c(X, Y) + \\mathcal{W}_c(X, Y') + \\mathcal{W}_c(X', Y)
+              + \\mathcal{W}_c(X', Y') - 2\\mathcal{W}_c(X, X') - 2\\mathcal{W}_c(Y, Y')
+
+    where :math:`\\mathcal{W}_c` is the entropic OT cost (Sinkhorn, ``eps``) for the learned cosine cost
+    :math:`c(x, y) = 1 - \\langle v(x), v(y)\\rangle / \\|v(x)\\|\\|v(y)\\|` on the critic's features :math:`v`.
+    No gradient flows through the Sinkhorn iterations (envelope gradient at the fixed plan). The generator
+    minimizes :math:`\\mathcal{D}^2`; the critic maximizes it (``critic_loss()`` gives its loss, the negative).
+    Real and fake batches are each split into the two halves :math:`X, X'` and :math:`Y, Y'`.
+    """
+
+    def __init__(self, eps=0.05, n_iter=100):
+        self.eps = positive(eps, "eps")
+        self.n_iter = positive(n_iter, "n_iter", integer=True)
+
+    def value(self, critic, real, fake):
+        """:math:`\\mathcal{D}^2` and its six terms."""
+        x1, x2 = _halves(real, "real")
+        y1, y2 = _halves(fake, "fake")
+        v = critic.features(torch.cat([x1, x2, y1, y2]))
+        vx1, vx2, vy1, vy2 = v.chunk(4)
+
+        def w(a, b):
+            return sinkhorn(None, None, cosine_cost(a, b), self.eps, self.n_iter, tol=0).cost
+
+        d2 = w(vx1, vy1) + w(vx1, vy2) + w(vx2, vy1) + w(vx2, vy2) - 2 * w(vx1, vx2) - 2 * w(vy1, vy2)
+        return d2
+
+    def __call__(self, critic, real, fake):
+        return self.value(critic, real, fake)
+
+    def critic_loss(self):
+        """The critic's loss: :math:`-\\mathcal{D}^2`, with the value logged as ``"OT-GAN distance"``."""
+        def loss(critic, real, fake):
+            d2 = self.value(critic, real, fake)
+            return -d2, {"OT-GAN distance": float(d2.detach())}
+        return loss
+
+    def __repr__(self):
+        return f"OTGANLoss(eps={self.eps}, n_iter={self.n_iter})"

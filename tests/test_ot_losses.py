@@ -1,0 +1,100 @@
+import pytest
+import torch
+
+from otgan import nets, ot_losses, transport
+from otgan.training import Trainer
+
+
+def _clouds(n=64, d=5, shift=2.0):
+    g = torch.Generator().manual_seed(0)
+    return torch.randn(n, d, generator=g), torch.randn(n, d, generator=g) + shift
+
+
+def test_sliced_loss_matches_primitive_and_decreases_with_training():
+    real, fake = _clouds()
+    torch.manual_seed(0)
+    a = ot_losses.SlicedLoss(200)(None, real, fake)
+    torch.manual_seed(0)
+    b = transport.sliced_wasserstein(fake, real, 200)
+    assert a.item() == pytest.approx(b.item())
+    torch.manual_seed(0)
+    g = nets.MLPGenerator(4, 2, hidden=(32, 32))
+    target = torch.randn(2000, 2) * 0.3 + torch.tensor([2.0, -1.0])
+    tr = Trainer(g, None, target, ot_losses.SlicedLoss(50), n_critic=0, batch_size=128,
+                 opt_generator=torch.optim.Adam(g.parameters(), 1e-2))
+    before = transport.wasserstein(tr.sample(500), target[:500]).item()
+    tr.train(300, progress=False)
+    after = transport.wasserstein(tr.sample(500), target[:500]).item()
+    assert after < 0.3 * before
+
+
+def test_feature_losses_need_a_critic_with_features():
+    real, fake = _clouds(d=2)
+    with pytest.raises(ValueError, match="features"):
+        ot_losses.SlicedLoss(10, features=True)(None, real, fake)
+    critic = nets.MLPCritic(2, hidden=(16, 8))
+    assert ot_losses.SlicedLoss(10, features=True)(critic, real, fake).item() >= 0
+
+
+def test_max_sliced_loss_not_below_sliced_and_warm_starts():
+    real, fake = _clouds()
+    loss = ot_losses.MaxSlicedLoss(features=False)
+    m = loss(None, real, fake)
+    assert loss.direction.shape == (5,)
+    assert m.item() >= transport.sliced_wasserstein(fake, real, 500).item()
+    assert loss(None, real, fake).item() >= m.item() - 1e-5    # warm start from the previous direction
+
+
+def test_sinkhorn_generator_loss_kinds():
+    real, fake = _clouds()
+    div = ot_losses.SinkhornGeneratorLoss(eps=1.0, n_iter=100)(None, real, fake)
+    ent = ot_losses.SinkhornGeneratorLoss(eps=1.0, n_iter=100, kind="entropic")(None, real, fake)
+    assert div.item() == pytest.approx(transport.sinkhorn_divergence(fake, real, 1.0, n_iter=100, tol=0).item(),
+                                       rel=1e-5)
+    assert 0 < div.item() < ent.item()
+    assert ot_losses.SinkhornGeneratorLoss(1.0)(None, real, real).abs().item() < 1e-4
+    with pytest.raises(ValueError, match="kind"):
+        ot_losses.SinkhornGeneratorLoss(kind="raw")
+
+
+def test_cramer_losses_are_finite_and_split_batches():
+    torch.manual_seed(0)
+    critic = nets.MLPCritic(2, hidden=(16, 8))
+    real, fake = _clouds(d=2)
+    c_loss, logs = ot_losses.CramerCriticLoss()(critic, real, fake.requires_grad_())
+    g_loss = ot_losses.CramerGeneratorLoss()(critic, real, fake)
+    assert torch.isfinite(c_loss) and torch.isfinite(g_loss)
+    assert {"surrogate", "gradient penalty"} <= set(logs)
+    g_loss.backward()
+    assert fake.grad is not None and fake.grad.abs().sum() > 0
+    with pytest.raises(ValueError, match="even size"):
+        ot_losses.CramerGeneratorLoss()(critic, real, fake[:5])
+
+
+def test_otgan_distance_zero_for_identical_halves_and_positive_apart():
+    torch.manual_seed(0)
+    critic = nets.MLPCritic(2, hidden=(16, 8))
+    real, fake = _clouds(d=2, shift=3.0)
+    loss = ot_losses.OTGANLoss(eps=0.05)
+    same = torch.cat([real[:32], real[:32]])
+    assert abs(loss(critic, same, same).item()) < 1e-5
+    assert loss(critic, real, fake).item() > 0
+    c, logs = loss.critic_loss()(critic, real, fake)
+    assert c.item() == pytest.approx(-logs["OT-GAN distance"])
+
+
+def test_trainer_n_generator_steps():
+    torch.manual_seed(0)
+    g, d = nets.MLPGenerator(2, 2, hidden=(8,)), nets.MLPCritic(2, hidden=(8,))
+    calls = []
+
+    def g_loss(critic, real, fake):
+        calls.append(1)
+        return fake.pow(2).mean()
+
+    loss = ot_losses.OTGANLoss()
+    tr = Trainer(g, d, torch.randn(100, 2), g_loss, loss.critic_loss(), batch_size=8, n_generator=3)
+    tr.train(4, progress=False)
+    assert len(calls) == 12 and tr.step == 4
+    with pytest.raises(ValueError, match="n_generator"):
+        Trainer(g, d, torch.randn(10, 2), g_loss, loss.critic_loss(), n_generator=0)
