@@ -140,13 +140,13 @@ def _cramer_mlp(dev):
 
 
 def _otgan_mlp(dev):
-    """OT-GAN (Salimans et al., 2018) with MLP nets: mini-batch energy distance with Sinkhorn (eps 0.05, 100
+    """OT-GAN (Salimans et al., 2018) with MLP nets: mini-batch energy distance with Sinkhorn (eps 0.05, 50
     iterations, no backprop through the plan) on the cosine cost between critic features, the critic
     maximizing it, 3 generator steps per critic step, Adam 3e-4 betas (0.5, 0.999), batch 256 (two halves per
     side)."""
     g, d = _mlp_pair(128, batch_norm=True)
-    loss = ot_losses.OTGANLoss(0.05, 100)
-    cfg = {"name": "otgan_mlp", "latent": 128, "hidden": 512, "loss": "otgan", "eps": 0.05, "n_iter": 100,
+    loss = ot_losses.OTGANLoss(0.05, 50)
+    cfg = {"name": "otgan_mlp", "latent": 128, "hidden": 512, "loss": "otgan", "eps": 0.05, "n_iter": 50,
            "n_critic": 1, "n_generator": 3, "lr": 3e-4, "betas": (0.5, 0.999), "batch_size": 256,
            "generator_batch_norm": True}
     return g, d, loss, loss.critic_loss(), cfg, 3e-4, (0.5, 0.999), 1, 256
@@ -162,8 +162,8 @@ CRITIC_HOOKS = {"wgan_clip_mlp": lambda: [losses.WeightClipping(0.01)]}
 # generator steps per profile: (smoke, book, full)
 STEPS = {"wgan_gp_mlp": (20, 12000, 40000), "gan_mlp": (20, 20000, 40000), "dcgan": (20, 10000, 30000),
          "wgan_clip_mlp": (20, 24000, 60000), "wgan_sn_mlp": (20, 24000, 60000), "sw_pixel": (20, 5000, 20000),
-         "sw_features": (20, 10000, 40000), "max_sw": (20, 10000, 40000), "sinkhorn_mlp": (20, 3000, 20000),
-         "cramer_mlp": (20, 8000, 40000), "otgan_mlp": (20, 5000, 20000)}
+         "sw_features": (20, 8000, 40000), "max_sw": (20, 8000, 40000), "sinkhorn_mlp": (20, 3000, 20000),
+         "cramer_mlp": (20, 5000, 40000), "otgan_mlp": (20, 3000, 20000)}
 
 
 TOY_LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-sn", "wgan-gp")

@@ -156,16 +156,16 @@ def wasserstein_1d(u, v, p=2):
 
 
 def _sort_rows(t):
-    """Sort each row of a 2-D tensor, differentiably.
+    """Sort a tensor along its last dimension (each row of a 2-D tensor), differentiably.
 
     On the CPU the permutation comes from NumPy's vectorized (SIMD) argsort, measured 3x faster than
     ``torch.sort`` on (500, 512) float32, and is applied with ``torch.gather`` so that gradients flow; elsewhere
     (CUDA, half precision) ``torch.sort`` is used.
     """
     if t.device.type == "cpu" and t.dtype in (torch.float32, torch.float64):
-        idx = torch.from_numpy(np.argsort(t.detach().numpy(), axis=1))
-        return torch.gather(t, 1, idx)
-    return torch.sort(t, dim=1).values
+        idx = torch.from_numpy(np.argsort(t.detach().numpy(), axis=-1))
+        return torch.gather(t, -1, idx)
+    return torch.sort(t, dim=-1).values
 
 
 def _wasserstein_1d_rows(u, v, p):
