@@ -19,7 +19,7 @@
 # and real distributions do not overlap. Arjovsky et al. {cite}`arjovsky2017wgan` replaced it with the
 # Wasserstein-1 distance, estimated by a *critic* that must be 1-Lipschitz. This chapter shows why, then compares
 # the three ways of keeping the critic Lipschitz: weight clipping {cite}`arjovsky2017wgan`, spectral
-# normalization {cite}`miyato2018spectral` and the gradient penalty {cite}`gulrajani2017improved`. We measure
+# normalization {cite}`miyato2018spectral` and the gradient penalty {cite}`gulrajani2017wgangp`. We measure
 # what each does to the critic (weights, layer norms, gradients, Lipschitz constant, and how well it estimates
 # $W_1$), and train all three on MNIST.
 

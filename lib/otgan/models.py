@@ -223,3 +223,27 @@ def build(name, device=None, checkpoint_path=None, data=None):
                       config=cfg, checkpoint_path=checkpoint_path, checkpoint_every=500, device=dev,
                       n_generator=cfg.get("n_generator", 1))
     return trainer, settings(*STEPS[name])
+
+
+TOY_OPTIMIZERS = ("adam", "sgd")
+
+
+def toy_sliced_trainer(toy, n_projections=50, optimizer="adam", lr=None, batch_size=256, hidden=(128, 128, 128),
+                       latent_dim=8, loss=None, device=None):
+    """A generator on a 2-D toy trained on a critic-free loss, by default the sliced Wasserstein distance
+    :math:`SW_2` over ``n_projections`` fresh directions per step (Deshpande et al., 2018).
+
+    ``optimizer`` is ``"adam"`` (lr 1e-3, betas (0.5, 0.999)) or ``"sgd"`` (plain, lr 0.05); ``loss`` replaces
+    the sliced loss by any critic-free loss of :mod:`otgan.ot_losses` (e.g. a Sinkhorn loss).
+    """
+    choice(optimizer, "optimizer", TOY_OPTIMIZERS)
+    dev = device or default_device()
+    g = nets.MLPGenerator(latent_dim, 2, hidden=hidden).to(dev)
+    if optimizer == "adam":
+        opt = torch.optim.Adam(g.parameters(), lr=lr or 1e-3, betas=(0.5, 0.999))
+    else:
+        opt = torch.optim.SGD(g.parameters(), lr=lr or 0.05)
+    loss = loss or ot_losses.SlicedLoss(n_projections)
+    cfg = {"toy": toy.name, "loss": repr(loss), "optimizer": optimizer, "lr": opt.param_groups[0]["lr"]}
+    return Trainer(g, None, toy.sample, loss, n_critic=0, opt_generator=opt, batch_size=batch_size, config=cfg,
+                   device=dev)

@@ -180,3 +180,28 @@ def animate_samples(frames, steps, target=None, title="", interval=150, lim=LIM,
         return scat, label
 
     return animation_html(fig, update, frames=len(frames), interval=interval)
+
+
+def animate_panels(runs, steps, target=None, interval=150, lim=LIM, step_label="step"):
+    """Several 2-D sample animations side by side, in step: ``runs`` maps a panel title to its list of frames
+    (all lists as long as ``steps``). Offline HTML, as :func:`animate_samples`."""
+    titles = list(runs)
+    lengths = {len(runs[t]) for t in titles}
+    if lengths != {len(steps)}:
+        raise ValueError(f"every run must have len(steps)={len(steps)} frames, got {sorted(lengths)}")
+    fig, axes = plt.subplots(1, len(titles), figsize=(4.2 * len(titles), 4.3), squeeze=False)
+    scats, labels = [], []
+    for k, (ax, title) in enumerate(zip(axes[0], titles)):
+        plot_samples(None, target, ax=ax, lim=lim)
+        first = _np(runs[title][0])
+        scats.append(ax.scatter(first[:, 0], first[:, 1], s=5, c=f"C{k + 1}", alpha=0.7, linewidths=0))
+        labels.append(ax.set_title(title))
+    fig.tight_layout()
+
+    def update(i):
+        for scat, label, title in zip(scats, labels, titles):
+            scat.set_offsets(_np(runs[title][i]))
+            label.set_text(f"{title}, {step_label} {steps[i]}")
+        return (*scats, *labels)
+
+    return animation_html(fig, update, frames=len(steps), interval=interval)

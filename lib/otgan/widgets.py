@@ -210,3 +210,56 @@ def critic_panel(toy_name="8gaussians", method="gp", strength=None, steps=1000, 
     panel.controls, panel.fit = controls, fit
     fit()
     return panel
+
+
+def sliced_panel(toy_name="8gaussians", n_projections=50, optimizer="adam", lr=1e-3, steps=500, seed=0):
+    """A panel to train a generator on the sliced Wasserstein distance to a 2-D toy (no critic): pick the
+    target, the number of projections, the optimizer, its step and the number of steps, then press *Train*.
+
+    Returns
+    -------
+    ipywidgets.HBox
+        With ``panel.controls``, ``panel.train`` and ``panel.trainer`` (the last run).
+    """
+    import time
+
+    from . import models
+    from .metrics import toy_metrics
+    from .runtime import seed_everything
+
+    controls = {
+        "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
+        "n_projections": _labelled(W.IntSlider(value=n_projections, min=1, max=500, description="projections")),
+        "optimizer": _labelled(W.Dropdown(options=models.TOY_OPTIMIZERS, value=optimizer, description="optimizer")),
+        "lr": _labelled(W.FloatLogSlider(value=lr, base=10, min=-4, max=0, step=0.25, description="step")),
+        "steps": _labelled(W.IntSlider(value=steps, min=0, max=5000, step=100, description="steps")),
+    }
+    button = W.Button(description="Train", button_style="primary", icon="play")
+    image = W.Image(format="png", layout=W.Layout(width="400px"))
+    caption = W.HTML()
+    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
+
+    def train(_=None):
+        c = {k: w.value for k, w in controls.items()}
+        seed_everything(seed)
+        target = toy(c["toy"])
+        trainer = models.toy_sliced_trainer(target, c["n_projections"], c["optimizer"], c["lr"], device="cpu")
+        button.disabled, button.description = True, "training..."
+        t0 = time.perf_counter()
+        trainer.train(c["steps"], progress=False)
+        seconds = time.perf_counter() - t0
+        button.disabled, button.description = False, "Train"
+        x = trainer.sample(1000).cpu()
+        fig, ax = plt.subplots(figsize=(4.4, 4.2))
+        plot_samples(x, target, ax=ax, title=f"SW generator, L={c['n_projections']}, {c['optimizer']}")
+        image.value = figure_png(fig)
+        m = toy_metrics(x, target)
+        extra = f"modes covered {m['modes_covered']}/{m['n_modes']}; " if "modes_covered" in m else ""
+        caption.value = (f"<small>{extra}high quality {m['high_quality']:.0%}; W1 to target {m['W1']:.3f}; "
+                         f"{seconds:.1f} s</small>")
+        panel.trainer = trainer
+
+    button.on_click(train)
+    panel.controls, panel.train = controls, train
+    train()
+    return panel
