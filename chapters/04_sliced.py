@@ -71,7 +71,7 @@ record_every = max(10, toy_steps // 25)
 target = data.toy("8gaussians")
 toy_metric = lambda x: metrics.toy_metrics(x, target, n_ref=1000)  # noqa: E731
 runs = {}
-for label, make in [("SW generator", lambda: models.toy_sliced_trainer(target, 50)),
+for label, make in [("SW generator", lambda: models.toy_direct_trainer(target, 50)),
                     ("GAN", lambda: models.toy_trainer(target, "nonsaturating"))]:
     otgan.seed_everything(SEED)
     trainer, rec = make(), SampleRecorder(1000, metric=toy_metric, seed=SEED)
@@ -99,14 +99,14 @@ pd.DataFrame({label: {**{k: rec.metrics[-1][k] for k in ("modes_covered", "high_
 opt_runs = {}
 for opt in ("sgd", "adam"):
     otgan.seed_everything(SEED)
-    trainer = models.toy_sliced_trainer(target, 50, optimizer=opt)
+    trainer = models.toy_direct_trainer(target, 50, optimizer=opt)
     trainer.train(toy_steps, progress=False)
     opt_runs[opt] = trainer
 
 n_proj_rows = {}
 for L in otgan.settings(smoke=(1, 10), book=(1, 3, 10, 50, 200, 1000)):
     otgan.seed_everything(SEED)
-    trainer = models.toy_sliced_trainer(data.toy("25gaussians"), L)
+    trainer = models.toy_direct_trainer(data.toy("25gaussians"), L)
     t0 = time.perf_counter()
     trainer.train(toy_steps, progress=False)
     ms = (time.perf_counter() - t0) / toy_steps * 1000

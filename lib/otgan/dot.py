@@ -32,7 +32,8 @@ def _descend(x0, objective, n_steps, lr, project=None, return_path=False):
     x = x0.detach().clone().requires_grad_(True)
     path = [x0.detach().cpu()] if return_path else None
     for _ in range(n_steps):
-        grad, = torch.autograd.grad(objective(x).sum(), x)
+        with torch.enable_grad():  # also inside a caller's no_grad block
+            grad, = torch.autograd.grad(objective(x).sum(), x)
         with torch.no_grad():
             if project is not None:
                 grad, new = project(x, grad)

@@ -228,9 +228,9 @@ def build(name, device=None, checkpoint_path=None, data=None):
 TOY_OPTIMIZERS = ("adam", "sgd")
 
 
-def toy_sliced_trainer(toy, n_projections=50, optimizer="adam", lr=None, batch_size=256, hidden=(128, 128, 128),
+def toy_direct_trainer(toy, n_projections=50, optimizer="adam", lr=None, batch_size=256, hidden=(128, 128, 128),
                        latent_dim=8, loss=None, device=None):
-    """A generator on a 2-D toy trained on a critic-free loss, by default the sliced Wasserstein distance
+    """A generator on a 2-D toy trained directly on a critic-free loss, by default the sliced Wasserstein distance
     :math:`SW_2` over ``n_projections`` fresh directions per step (Deshpande et al., 2018).
 
     ``optimizer`` is ``"adam"`` (lr 1e-3, betas (0.5, 0.999)) or ``"sgd"`` (plain, lr 0.05); ``loss`` replaces
@@ -247,3 +247,19 @@ def toy_sliced_trainer(toy, n_projections=50, optimizer="adam", lr=None, batch_s
     cfg = {"toy": toy.name, "loss": repr(loss), "optimizer": optimizer, "lr": opt.param_groups[0]["lr"]}
     return Trainer(g, None, toy.sample, loss, n_critic=0, opt_generator=opt, batch_size=batch_size, config=cfg,
                    device=dev)
+
+
+def toy_otgan_trainer(toy, eps=0.1, n_iter=100, frozen=False, lr=1e-3, batch_size=256, hidden=(128, 128, 128),
+                      latent_dim=8, device=None):
+    """OT-GAN on a 2-D toy (Salimans et al., 2018): mini-batch energy distance with Sinkhorn on the cosine cost
+    between critic features, 3 generator steps per critic step, Adam betas (0.5, 0.999). ``frozen=True`` never
+    trains the critic (its random initial features are kept), the paper's frozen-critic experiment."""
+    dev = device or default_device()
+    g = nets.MLPGenerator(latent_dim, 2, hidden=hidden).to(dev)
+    d = nets.MLPCritic(2, hidden=hidden).to(dev)
+    loss = ot_losses.OTGANLoss(eps, n_iter)
+    cfg = {"toy": toy.name, "loss": repr(loss), "frozen": frozen, "lr": lr}
+    return Trainer(g, d, toy.sample, loss, loss.critic_loss(), batch_size=batch_size,
+                   n_critic=0 if frozen else 1, n_generator=3,
+                   opt_generator=torch.optim.Adam(g.parameters(), lr, betas=(0.5, 0.999)),
+                   opt_critic=torch.optim.Adam(d.parameters(), lr, betas=(0.5, 0.999)), config=cfg, device=dev)

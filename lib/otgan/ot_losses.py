@@ -14,8 +14,8 @@ import torch
 
 from ._checks import choice, positive
 from .losses import gradient_penalty
-from .transport import cosine_cost, max_sliced_wasserstein, sinkhorn, sinkhorn_divergence, sinkhorn_loss, \
-    sliced_wasserstein
+from .transport import cosine_cost, energy_distance, max_sliced_wasserstein, sinkhorn, sinkhorn_divergence, \
+    sinkhorn_loss, sliced_wasserstein
 
 
 def _embed(critic, real, fake, features):
@@ -115,6 +115,18 @@ class SinkhornGeneratorLoss:
 
     def __repr__(self):
         return f"SinkhornGeneratorLoss(eps={self.eps}, n_iter={self.n_iter}, kind={self.kind!r}, grad={self.grad!r})"
+
+
+class EnergyLoss:
+    """Generator loss: the energy distance between generated and real batches in pixel space, no critic
+    (:func:`otgan.transport.energy_distance`; the limit of the Sinkhorn divergence as eps grows, for the
+    Euclidean cost)."""
+
+    def __call__(self, critic, real, fake):
+        return energy_distance(fake.flatten(1), real.flatten(1))
+
+    def __repr__(self):
+        return "EnergyLoss()"
 
 
 def _cramer_terms(h_real, h_fake1, h_fake2):

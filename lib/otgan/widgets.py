@@ -2,6 +2,7 @@
 HTML (the picture is an ``Image`` widget whose PNG bytes are saved with the notebook's widget state)."""
 import ipywidgets as W
 import matplotlib.pyplot as plt
+import torch
 
 from .data import TOYS, toy
 from .plotting import figure_png, plot_plan, plot_samples
@@ -243,7 +244,7 @@ def sliced_panel(toy_name="8gaussians", n_projections=50, optimizer="adam", lr=1
         c = {k: w.value for k, w in controls.items()}
         seed_everything(seed)
         target = toy(c["toy"])
-        trainer = models.toy_sliced_trainer(target, c["n_projections"], c["optimizer"], c["lr"], device="cpu")
+        trainer = models.toy_direct_trainer(target, c["n_projections"], c["optimizer"], c["lr"], device="cpu")
         button.disabled, button.description = True, "training..."
         t0 = time.perf_counter()
         trainer.train(c["steps"], progress=False)
@@ -262,4 +263,119 @@ def sliced_panel(toy_name="8gaussians", n_projections=50, optimizer="adam", lr=1
     button.on_click(train)
     panel.controls, panel.train = controls, train
     train()
+    return panel
+
+
+SINKHORN_PANEL_LOSSES = ("Sinkhorn (entropic)", "Sinkhorn divergence", "energy distance")
+
+
+def sinkhorn_panel(toy_name="8gaussians", eps=0.1, batch_size=256, loss="Sinkhorn divergence", steps=500, seed=0):
+    """A panel to train a generator on an entropic OT loss to a 2-D toy (no critic): pick the target,
+    :math:`\\varepsilon`, the batch size and the loss (raw entropic cost, debiased Sinkhorn divergence, or the
+    energy distance), then press *Train*.
+
+    Returns
+    -------
+    ipywidgets.HBox
+        With ``panel.controls``, ``panel.train`` and ``panel.trainer`` (the last run).
+    """
+    from . import models, ot_losses
+    from .metrics import toy_metrics
+    from .runtime import seed_everything
+
+    controls = {
+        "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
+        "loss": _labelled(W.Dropdown(options=SINKHORN_PANEL_LOSSES, value=loss, description="loss")),
+        "eps": _labelled(W.FloatLogSlider(value=eps, base=10, min=-3, max=1, step=0.25,
+                                          description="\\(\\varepsilon\\)")),
+        "batch_size": _labelled(W.IntSlider(value=batch_size, min=16, max=1024, step=16, description="batch size")),
+        "steps": _labelled(W.IntSlider(value=steps, min=0, max=3000, step=100, description="steps")),
+    }
+    button = W.Button(description="Train", button_style="primary", icon="play")
+    image = W.Image(format="png", layout=W.Layout(width="400px"))
+    caption = W.HTML()
+    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
+
+    def train(_=None):
+        c = {k: w.value for k, w in controls.items()}
+        seed_everything(seed)
+        target = toy(c["toy"])
+        if c["loss"] == "energy distance":
+            loss = ot_losses.EnergyLoss()
+        else:
+            kind = "entropic" if c["loss"].startswith("Sinkhorn (") else "divergence"
+            loss = ot_losses.SinkhornGeneratorLoss(c["eps"], n_iter=100, kind=kind)
+        trainer = models.toy_direct_trainer(target, loss=loss, batch_size=c["batch_size"], device="cpu")
+        button.disabled, button.description = True, "training..."
+        trainer.train(c["steps"], progress=False)
+        button.disabled, button.description = False, "Train"
+        x = trainer.sample(1000).cpu()
+        fig, ax = plt.subplots(figsize=(4.4, 4.2))
+        eps_text = "" if c["loss"] == "energy distance" else f", eps={c['eps']:.3g}"
+        plot_samples(x, target, ax=ax, title=f"{c['loss']}{eps_text}")
+        image.value = figure_png(fig)
+        m = toy_metrics(x, target)
+        extra = f"modes covered {m['modes_covered']}/{m['n_modes']}; " if "modes_covered" in m else ""
+        caption.value = f"<small>{extra}high quality {m['high_quality']:.0%}; W1 to target {m['W1']:.3f}</small>"
+        panel.trainer = trainer
+
+    button.on_click(train)
+    panel.controls, panel.train = controls, train
+    train()
+    return panel
+
+
+def dot_panel(toy_name="25gaussians", train_steps=500, lr=0.05, n_steps=20, k_scale=1.0, seed=0):
+    """A panel for Discriminator Optimal Transport on a 2-D toy: a WGAN-GP is trained briefly (so that its
+    generator is imperfect), then the sliders set the DOT step, the number of updates and a factor on
+    :math:`K_{eff}`; the picture shows the samples before and after target-space DOT with their moves.
+
+    Returns
+    -------
+    ipywidgets.HBox
+        With ``panel.controls``, ``panel.redraw``, ``panel.trainer`` and ``panel.k_eff``.
+    """
+    from . import models
+    from .dot import dot_target, target_lipschitz
+    from .runtime import seed_everything
+    from .transport import wasserstein
+
+    seed_everything(seed)
+    target = toy(toy_name)
+    trainer = models.toy_trainer(target, "wgan-gp", lr_generator=1e-4, lr_critic=1e-4, device="cpu")
+    trainer.train(train_steps, progress=False)
+    gen = torch.Generator().manual_seed(seed)
+    y = trainer.sample(500).cpu()
+    ref = target.sample(500, seed=seed + 1)
+    k_eff = target_lipschitz(trainer.critic, ref, y, generator_rng=gen).mean
+    controls = {
+        "lr": _labelled(W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.25, description="step")),
+        "n_steps": _labelled(W.IntSlider(value=n_steps, min=0, max=200, step=5, description="updates")),
+        "k_scale": _labelled(W.FloatLogSlider(value=k_scale, base=10, min=-1, max=1, step=0.1,
+                                              description="\\(K_{eff}\\) factor")),
+    }
+    image = W.Image(format="png", layout=W.Layout(width="420px"))
+    caption = W.HTML()
+    w_before = float(wasserstein(y, ref))
+
+    def redraw(_=None):
+        c = {k: w.value for k, w in controls.items()}
+        moved = dot_target(trainer.critic, y, k_eff * c["k_scale"], c["n_steps"], c["lr"])
+        fig, ax = plt.subplots(figsize=(4.6, 4.4))
+        plot_samples(None, target, ax=ax)
+        for a, b in zip(y[:150], moved[:150]):
+            ax.plot([a[0], b[0]], [a[1], b[1]], c="k", lw=0.4, alpha=0.5)
+        ax.scatter(*y.T, s=3, c="C3", alpha=0.5, label="generator")
+        ax.scatter(*moved.T, s=3, c="C2", alpha=0.7, label="after DOT")
+        ax.legend(loc="upper right", fontsize=7)
+        ax.set_title(f"{toy_name}: {c['n_steps']} DOT updates")
+        image.value = figure_png(fig)
+        caption.value = (f"<small>K_eff {k_eff:.3f}; W2 to target {w_before:.3f} before, "
+                         f"{float(wasserstein(moved, ref)):.3f} after</small>")
+
+    for w in controls.values():
+        w.observe(redraw, names="value")
+    redraw()
+    panel = W.HBox([W.VBox(list(controls.values()) + [caption], layout=W.Layout(width="340px")), image])
+    panel.controls, panel.redraw, panel.trainer, panel.k_eff = controls, redraw, trainer, k_eff
     return panel
