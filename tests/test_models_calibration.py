@@ -60,3 +60,17 @@ def test_reproduce_is_resumable_and_skips_done(tmp_path, monkeypatch, capsys):
     assert next(iter(shipped["generator"].values())).dtype == torch.float16
     reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"))
     assert "done already" in capsys.readouterr().out
+
+
+def test_toy_direct_and_otgan_trainers():
+    toy = data.toy("8gaussians")
+    t = models.toy_direct_trainer(toy, n_projections=5, optimizer="sgd", batch_size=16)
+    t.train(2, progress=False)
+    assert t.critic is None and t.config["optimizer"] == "sgd"
+    with pytest.raises(ValueError, match="optimizer"):
+        models.toy_direct_trainer(toy, optimizer="lbfgs")
+    frozen = models.toy_otgan_trainer(toy, n_iter=5, frozen=True, batch_size=16)
+    w0 = [p.clone() for p in frozen.critic.parameters()]
+    frozen.train(2, progress=False)
+    assert all(torch.equal(a, b) for a, b in zip(w0, frozen.critic.parameters()))
+    assert frozen.n_generator == 3

@@ -43,3 +43,28 @@ def test_toy_panel_redraws():
     before = image.value
     panel.controls["name"].value = "moons"
     assert image.value != before and image.value[:4] == b"\x89PNG"
+
+
+def test_animate_panels_checks_lengths():
+    frames = [torch.randn(10, 2) for _ in range(3)]
+    html = plotting.animate_panels({"a": frames, "b": frames}, [0, 1, 2]).data
+    assert "cdnjs" not in html
+    import pytest
+
+    with pytest.raises(ValueError, match="frames"):
+        plotting.animate_panels({"a": frames, "b": frames[:2]}, [0, 1, 2])
+    plt.close("all")
+
+
+def test_new_panels_train_and_draw():
+    p = widgets.critic_panel("8gaussians", "clip", steps=10)
+    assert p.children[1].value[:4] == b"\x89PNG" and "exact W1" in p.children[0].children[-1].value
+    p = widgets.sliced_panel("8gaussians", n_projections=5, steps=3)
+    assert p.trainer.step == 3
+    p = widgets.sinkhorn_panel("8gaussians", loss="energy distance", batch_size=32, steps=2)
+    assert p.trainer.step == 2
+    p = widgets.dot_panel("8gaussians", train_steps=3, n_steps=2)
+    before = p.children[1].value
+    p.controls["n_steps"].value = 20
+    assert p.children[1].value != before and p.k_eff > 0
+    plt.close("all")
