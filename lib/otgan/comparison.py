@@ -23,8 +23,8 @@ TOY_PATH = os.path.join(DATA_DIR, "toy_comparison.json")
 
 
 def toy_steps():
-    """Generator steps per 2-D run: 20 (smoke), 2,000 (book), 10,000 (full)."""
-    return settings(smoke=20, book=2000, full=10000)
+    """Generator steps per 2-D run: 20 (smoke), 1,000 (book), 10,000 (full)."""
+    return settings(smoke=20, book=1000, full=10000)
 
 
 def _toy_run(target, loss):
