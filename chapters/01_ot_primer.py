@@ -35,8 +35,6 @@ SEED = 0
 N_POINTS = None  # points per 2-D cloud; None picks the profile's default
 
 # %%
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import ot

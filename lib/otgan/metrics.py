@@ -8,7 +8,6 @@ every model.
 """
 import time
 
-import numpy as np
 import torch
 
 from ._checks import as_points, positive, same_dim

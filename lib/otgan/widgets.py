@@ -104,6 +104,44 @@ def transport_panel(source="8gaussians", target="moons", n=60, eps=0.05):
     return panel
 
 
+def _action_panel(controls, action, label="Train", image_width="400px", seed=0):
+    """The skeleton shared by the panels that run something on a button press: controls and the button on the
+    left, the picture on the right, a caption below. ``action(values) -> (figure, caption text, trainer or
+    result)`` runs with the seed reset; the panel keeps the last result as ``panel.trainer`` and
+    ``panel.result`` and the action as ``panel.train`` (and ``panel.fit``)."""
+    from .runtime import seed_everything
+
+    button = W.Button(description=label, button_style="primary", icon="play")
+    image = W.Image(format="png", layout=W.Layout(width=image_width))
+    caption = W.HTML()
+    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
+
+    def run(_=None):
+        values = {k: w.value for k, w in controls.items()}
+        seed_everything(seed)
+        button.disabled, button.description = True, "running..."
+        try:
+            fig, text, result = action(values)
+        finally:
+            button.disabled, button.description = False, label
+        image.value = figure_png(fig)
+        caption.value = f"<small>{text}</small>"
+        panel.trainer = panel.result = result
+
+    button.on_click(run)
+    panel.controls, panel.train, panel.fit = controls, run, run
+    run()
+    return panel
+
+
+def _toy_caption(x, target):
+    from .metrics import toy_metrics
+
+    m = toy_metrics(x, target)
+    extra = f"modes covered {m['modes_covered']}/{m['n_modes']}; " if "modes_covered" in m else ""
+    return f"{extra}high quality {m['high_quality']:.0%}; W1 to target {m['W1']:.3f}"
+
+
 def gan_panel(toy_name="8gaussians", loss="nonsaturating", steps=500, lr_generator=1e-3, lr_critic=1e-3,
               losses=None, seed=0):
     """A panel to train a GAN on a 2-D toy: pick the toy, the loss, the learning rates and the number of steps,
@@ -120,9 +158,7 @@ def gan_panel(toy_name="8gaussians", loss="nonsaturating", steps=500, lr_generat
         With ``panel.controls``, ``panel.train`` (the button's action) and ``panel.trainer`` (the last run).
     """
     from . import models
-    from .metrics import toy_metrics
     from .plotting import plot_critic
-    from .runtime import seed_everything
 
     controls = {
         "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
@@ -133,34 +169,19 @@ def gan_panel(toy_name="8gaussians", loss="nonsaturating", steps=500, lr_generat
                                                 description="lr critic")),
         "steps": _labelled(W.IntSlider(value=steps, min=0, max=5000, step=100, description="steps")),
     }
-    button = W.Button(description="Train", button_style="primary", icon="play")
-    image = W.Image(format="png", layout=W.Layout(width="640px"))
-    caption = W.HTML()
-    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
 
-    def train(_=None):
-        c = {k: w.value for k, w in controls.items()}
-        seed_everything(seed)
+    def train(c):
         target = toy(c["toy"])
         trainer = models.toy_trainer(target, c["loss"], c["lr_generator"], c["lr_critic"], device="cpu")
-        button.disabled, button.description = True, "training..."
         trainer.train(c["steps"], progress=False)
-        button.disabled, button.description = False, "Train"
         x = trainer.sample(1000).cpu()
         fig, axes = plt.subplots(1, 2, figsize=(8.4, 4.2))
         plot_samples(x, target, ax=axes[0], title=f"{c['loss']}: samples after {c['steps']} steps")
         plot_critic(trainer.critic, ax=axes[1], colorbar=False, title="critic $D(x)$")
         axes[1].scatter(*x[:300].T, s=2, c="w", alpha=0.6)
-        image.value = figure_png(fig)
-        m = toy_metrics(x, target)
-        extra = f"modes covered {m['modes_covered']}/{m['n_modes']}; " if "modes_covered" in m else ""
-        caption.value = f"<small>{extra}high quality {m['high_quality']:.0%}; W1 to target {m['W1']:.3f}</small>"
-        panel.trainer = trainer
+        return fig, _toy_caption(x, target), trainer
 
-    button.on_click(train)
-    panel.controls, panel.train = controls, train
-    train()
-    return panel
+    return _action_panel(controls, train, "Train", "640px", seed)
 
 
 def critic_panel(toy_name="8gaussians", method="gp", strength=None, steps=1000, seed=0):
@@ -178,7 +199,6 @@ def critic_panel(toy_name="8gaussians", method="gp", strength=None, steps=1000, 
     """
     from .lipschitz import METHODS, critic_vs_w1
     from .plotting import plot_critic
-    from .runtime import seed_everything
 
     controls = {
         "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
@@ -187,30 +207,17 @@ def critic_panel(toy_name="8gaussians", method="gp", strength=None, steps=1000, 
                                                min=-3, max=2, step=0.25, description="c or \\(\\lambda\\)")),
         "steps": _labelled(W.IntSlider(value=steps, min=10, max=5000, step=10, description="critic steps")),
     }
-    button = W.Button(description="Fit", button_style="primary", icon="play")
-    image = W.Image(format="png", layout=W.Layout(width="400px"))
-    caption = W.HTML()
-    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
 
-    def fit(_=None):
-        c = {k: w.value for k, w in controls.items()}
-        seed_everything(seed)
-        button.disabled, button.description = True, "fitting..."
+    def fit(c):
         res = critic_vs_w1(toy(c["toy"]), c["method"], None if c["method"] == "sn" else c["strength"],
                            n_steps=c["steps"], seed=seed)
-        button.disabled, button.description = False, "Fit"
         fig, ax = plt.subplots(figsize=(4.4, 4.2))
         plot_critic(res["critic"], ax=ax, colorbar=False, title=f"{c['method']} critic after {c['steps']} steps")
         ax.scatter(*res["x"][:300].T, s=2, c="w", alpha=0.7)
-        image.value = figure_png(fig)
-        caption.value = (f"<small>critic gap {res['gap']:.3f} vs exact W1 {res['exact_w1']:.3f}; "
-                         f"K_eff {res['k_eff'].mean:.3f}</small>")
-        panel.result = res
+        text = f"critic gap {res['gap']:.3f} vs exact W1 {res['exact_w1']:.3f}; K_eff {res['k_eff'].mean:.3f}"
+        return fig, text, res
 
-    button.on_click(fit)
-    panel.controls, panel.fit = controls, fit
-    fit()
-    return panel
+    return _action_panel(controls, fit, "Fit", "400px", seed)
 
 
 def sliced_panel(toy_name="8gaussians", n_projections=50, optimizer="adam", lr=1e-3, steps=500, seed=0):
@@ -225,8 +232,6 @@ def sliced_panel(toy_name="8gaussians", n_projections=50, optimizer="adam", lr=1
     import time
 
     from . import models
-    from .metrics import toy_metrics
-    from .runtime import seed_everything
 
     controls = {
         "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
@@ -235,35 +240,19 @@ def sliced_panel(toy_name="8gaussians", n_projections=50, optimizer="adam", lr=1
         "lr": _labelled(W.FloatLogSlider(value=lr, base=10, min=-4, max=0, step=0.25, description="step")),
         "steps": _labelled(W.IntSlider(value=steps, min=0, max=5000, step=100, description="steps")),
     }
-    button = W.Button(description="Train", button_style="primary", icon="play")
-    image = W.Image(format="png", layout=W.Layout(width="400px"))
-    caption = W.HTML()
-    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
 
-    def train(_=None):
-        c = {k: w.value for k, w in controls.items()}
-        seed_everything(seed)
+    def train(c):
         target = toy(c["toy"])
         trainer = models.toy_direct_trainer(target, c["n_projections"], c["optimizer"], c["lr"], device="cpu")
-        button.disabled, button.description = True, "training..."
         t0 = time.perf_counter()
         trainer.train(c["steps"], progress=False)
         seconds = time.perf_counter() - t0
-        button.disabled, button.description = False, "Train"
         x = trainer.sample(1000).cpu()
         fig, ax = plt.subplots(figsize=(4.4, 4.2))
         plot_samples(x, target, ax=ax, title=f"SW generator, L={c['n_projections']}, {c['optimizer']}")
-        image.value = figure_png(fig)
-        m = toy_metrics(x, target)
-        extra = f"modes covered {m['modes_covered']}/{m['n_modes']}; " if "modes_covered" in m else ""
-        caption.value = (f"<small>{extra}high quality {m['high_quality']:.0%}; W1 to target {m['W1']:.3f}; "
-                         f"{seconds:.1f} s</small>")
-        panel.trainer = trainer
+        return fig, f"{_toy_caption(x, target)}; {seconds:.1f} s", trainer
 
-    button.on_click(train)
-    panel.controls, panel.train = controls, train
-    train()
-    return panel
+    return _action_panel(controls, train, "Train", "400px", seed)
 
 
 SINKHORN_PANEL_LOSSES = ("Sinkhorn (entropic)", "Sinkhorn divergence", "energy distance")
@@ -280,8 +269,6 @@ def sinkhorn_panel(toy_name="8gaussians", eps=0.1, batch_size=256, loss="Sinkhor
         With ``panel.controls``, ``panel.train`` and ``panel.trainer`` (the last run).
     """
     from . import models, ot_losses
-    from .metrics import toy_metrics
-    from .runtime import seed_everything
 
     controls = {
         "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
@@ -291,14 +278,8 @@ def sinkhorn_panel(toy_name="8gaussians", eps=0.1, batch_size=256, loss="Sinkhor
         "batch_size": _labelled(W.IntSlider(value=batch_size, min=16, max=1024, step=16, description="batch size")),
         "steps": _labelled(W.IntSlider(value=steps, min=0, max=3000, step=100, description="steps")),
     }
-    button = W.Button(description="Train", button_style="primary", icon="play")
-    image = W.Image(format="png", layout=W.Layout(width="400px"))
-    caption = W.HTML()
-    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
 
-    def train(_=None):
-        c = {k: w.value for k, w in controls.items()}
-        seed_everything(seed)
+    def train(c):
         target = toy(c["toy"])
         if c["loss"] == "energy distance":
             loss = ot_losses.EnergyLoss()
@@ -306,23 +287,14 @@ def sinkhorn_panel(toy_name="8gaussians", eps=0.1, batch_size=256, loss="Sinkhor
             kind = "entropic" if c["loss"].startswith("Sinkhorn (") else "divergence"
             loss = ot_losses.SinkhornGeneratorLoss(c["eps"], n_iter=100, kind=kind)
         trainer = models.toy_direct_trainer(target, loss=loss, batch_size=c["batch_size"], device="cpu")
-        button.disabled, button.description = True, "training..."
         trainer.train(c["steps"], progress=False)
-        button.disabled, button.description = False, "Train"
         x = trainer.sample(1000).cpu()
         fig, ax = plt.subplots(figsize=(4.4, 4.2))
         eps_text = "" if c["loss"] == "energy distance" else f", eps={c['eps']:.3g}"
         plot_samples(x, target, ax=ax, title=f"{c['loss']}{eps_text}")
-        image.value = figure_png(fig)
-        m = toy_metrics(x, target)
-        extra = f"modes covered {m['modes_covered']}/{m['n_modes']}; " if "modes_covered" in m else ""
-        caption.value = f"<small>{extra}high quality {m['high_quality']:.0%}; W1 to target {m['W1']:.3f}</small>"
-        panel.trainer = trainer
+        return fig, _toy_caption(x, target), trainer
 
-    button.on_click(train)
-    panel.controls, panel.train = controls, train
-    train()
-    return panel
+    return _action_panel(controls, train, "Train", "400px", seed)
 
 
 def dot_panel(toy_name="25gaussians", train_steps=500, lr=0.05, n_steps=20, k_scale=1.0, seed=0):
