@@ -206,9 +206,9 @@ plt.show()
 
 # %% [markdown]
 # Latent DOT trades recall for precision and density: every setting raises precision, and longer or larger
-# moves lower recall, since samples gather where the critic is most confident. Small moves (lr 0.01–0.02, 25
-# updates) also lower the FID; the report's setting (lr 0.05, 25 updates) moves further than is best for this
-# generator. The same latents, before and after (lr 0.02, 25 updates):
+# moves lower recall, since samples gather where the critic is most confident. Small moves (lr 0.01–0.02, 10
+# to 25 updates) also lower the FID, by up to a quarter; the report's setting (lr 0.05, 25 updates) moves
+# further than is best for this generator and raises the FID. The same latents, before and after (lr 0.02, 25 updates):
 
 # %%
 best = dot.dot_latent(G, D, z[:48], k_lat.mean, n_steps=25, lr=0.02)
@@ -249,17 +249,19 @@ dot_all["FID change"] = dot_all["fid after"] - dot_all["fid before"]
 dot_all.round(3)
 
 # %% [markdown]
-# Where DOT helps and where it does not:
+# Where DOT helps and where it does not (read the table above; the numbers are recomputed at every build):
 #
-# - The **WGAN critics** (clipping, spectral norm, penalty) are potentials by construction; DOT raises their
-#   precision. For the clipped critic, whose $k_{eff}$ is tiny, the normalization by $k_{eff}$ makes the step
-#   as large as for the others.
+# - For the **gradient-penalty WGAN**, whose critic is the closest to a transport potential, DOT lowers the FID
+#   and raises precision at some cost in recall, as in the sweep. For the **spectrally normalized** critic it
+#   helps too. For the **clipped** critic it makes things worse: that critic is so flat and coarse
+#   (see {ref}`ch-wgan`) that following it pushes samples toward a few directions, and recall drops.
 # - The **GAN discriminators** and the discriminators of the **sliced-on-features** models are classifiers:
-#   their logit is not a transport potential, and climbing it pushes samples toward whatever the
-#   discriminator finds most "real", which can help precision but is not optimal transport.
-# - **OT-GAN** and the **Cramér GAN** never train the scalar head of their critic — their losses use only the
-#   features — so $D$ here is a random linear function of the features, and DOT moves samples in a direction
-#   that means nothing: any change in the table for these two is noise, not improvement.
+#   their logit is not a transport potential, but climbing it a little still moves samples toward what the
+#   discriminator finds most "real", and here it lowers their FID substantially. This is DOT used as a
+#   heuristic (close to discriminator-driven latent sampling), not optimal transport.
+# - **OT-GAN** and the **Cramér GAN** never train the scalar head of their critic (their losses use only the
+#   features), so $D$ is a random linear read-out of learned features and $k_{eff}$ is tiny. The outcome is
+#   unpredictable: it helped OT-GAN and hurt the Cramér GAN here. Nothing in the method guarantees either.
 #
 # ## Try it
 #
