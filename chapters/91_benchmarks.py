@@ -37,12 +37,15 @@ if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab
         os.system(f"git clone -q --depth 1 {REPO} {HERE} && {sys.executable} -m pip install -q -e {HERE}/lib")
     sys.path.insert(0, f"{HERE}/lib"), os.chdir(f"{HERE}/chapters")
 
+# %% tags=["parameters"]
+BENCH_DIR = "../benchmarks"  # where the recorded Markdown tables are
+
 # %%
 from pathlib import Path
 
 from IPython.display import Markdown, display
 
-BENCH = Path("..") / "benchmarks"
+BENCH = Path(BENCH_DIR)
 for name in ("transport.md", "training.md"):
     path = BENCH / name
     text = path.read_text() if path.exists() else f"`{path}` has not been recorded yet."
