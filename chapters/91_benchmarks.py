@@ -54,6 +54,7 @@ for name in ("transport.md", "training.md"):
 # %% [markdown]
 # Reading them: the sliced distance is one matrix product and one batched sort, so it beats POT's loop-free
 # NumPy version mainly through PyTorch's threading; the log-domain Sinkhorn matches POT's value to
-# $10^{-15}$ in float64. In the training table, the Sinkhorn-based models (Sinkhorn generator, OT-GAN) and
-# the penalized critics (WGAN-GP, Cramér: a double backward pass per critic step, five critic steps per
-# iteration) are the expensive ones on a CPU.
+# $10^{-15}$ in float64. In the training table, OT-GAN (three generator steps, each with six Sinkhorn problems)
+# and the penalized critics (Cramér, WGAN-GP: a double backward pass per critic step, five critic steps per
+# iteration) are the expensive ones on a CPU; spectral normalization costs almost as much as the penalty, and
+# clipping half of it.
