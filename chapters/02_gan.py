@@ -265,10 +265,8 @@ plt.show()
 # training digits) on the first row; the metrics and their calibration are in the appendix {ref}`ch-metrics`.
 
 # %%
-keys = ["fid", "is", "precision", "recall", "density", "coverage", "class_tv"]
-rows = {"real vs real": metrics.real_vs_real(n=1000)}
-rows.update({name: metrics.evaluate(trainer.generator, n=1000, seed=SEED) for name, trainer in gans.items()})
-pd.DataFrame({name: {k: m[k] for k in keys} for name, m in rows.items()}).T.round(3)
+table, rows = metrics.metrics_table({name: tr.generator for name, tr in gans.items()}, n=1000, seed=SEED)
+pd.DataFrame(table).T.round(3)
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.4))

@@ -358,10 +358,8 @@ pd.DataFrame(lip_rows).T.round(4)
 # baseline:
 
 # %%
-keys = ["fid", "is", "precision", "recall", "density", "coverage", "class_tv"]
-rows = {"real vs real": metrics.real_vs_real(n=1000)}
-rows.update({name: metrics.evaluate(trainer.generator, n=1000, seed=SEED) for name, trainer in wgans.items()})
-pd.DataFrame({name: {k: m[k] for k in keys} for name, m in rows.items()}).T.round(3)
+table, _ = metrics.metrics_table({name: tr.generator for name, tr in wgans.items()}, n=1000, seed=SEED)
+pd.DataFrame(table).T.round(3)
 
 # %% [markdown]
 # The gradient penalty gives by far the best MNIST model at this budget (FID about 83 against about 400 for

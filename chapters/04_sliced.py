@@ -199,10 +199,8 @@ pd.DataFrame(rows).T.round(3)
 # Metrics of the three generators (1,000 samples against the 1,000 held-out digits):
 
 # %%
-keys = ["fid", "is", "precision", "recall", "density", "coverage", "class_tv"]
-mrows = {"real vs real": metrics.real_vs_real(n=1000)}
-mrows.update({name: metrics.evaluate(tr.generator, n=1000, seed=SEED) for name, tr in sliced_models.items()})
-pd.DataFrame({name: {k: m[k] for k in keys} for name, m in mrows.items()}).T.round(3)
+table, _ = metrics.metrics_table({name: tr.generator for name, tr in sliced_models.items()}, n=1000, seed=SEED)
+pd.DataFrame(table).T.round(3)
 
 # %% [markdown]
 # ## SGD on a sliced loss: what is proved (Tanguy, 2023)

@@ -279,10 +279,8 @@ plt.show()
 # (0 for perfectly balanced classes, 0.9 for a single class).
 
 # %%
-keys = ["fid", "is", "precision", "recall", "density", "coverage", "class_tv"]
-mrows = {"real vs real": metrics.real_vs_real(n=1000)}
-mrows.update({name: metrics.evaluate(tr.generator, n=1000, seed=SEED) for name, tr in ot_models.items()})
-display(pd.DataFrame({name: {k: m[k] for k in keys} for name, m in mrows.items()}).T.round(3))  # noqa: F821
+table, mrows = metrics.metrics_table({name: tr.generator for name, tr in ot_models.items()}, n=1000, seed=SEED)
+display(pd.DataFrame(table).T.round(3))  # noqa: F821
 
 fig, ax = plt.subplots(figsize=(8, 3.4))
 width = 0.2

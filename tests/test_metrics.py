@@ -138,3 +138,15 @@ def test_mode_coverage_and_toy_metrics():
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_metrics_table_has_baseline_first_and_same_keys():
+    from otgan.data import load_mnist
+
+    train = load_mnist("train", verbose=False).images
+    other = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(5))[:1000]]
+    table, full = metrics.metrics_table({"other training digits": other}, n=1000)
+    assert list(table) == ["real vs real", "other training digits"]
+    assert set(table["other training digits"]) == set(metrics.TABLE_KEYS)
+    assert "class_hist" in full["other training digits"]
+    assert table["other training digits"]["fid"] < 2 * table["real vs real"]["fid"] < 100  # real against real

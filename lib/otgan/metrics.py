@@ -237,6 +237,26 @@ def real_vs_real(n=1000, seed=0, classifier=None, **kw):
     return evaluate(train.images[idx], classifier=classifier, **kw)
 
 
+TABLE_KEYS = ("fid", "is", "precision", "recall", "density", "coverage", "class_tv")
+
+
+def metrics_table(generators, n=1000, seed=0, keys=TABLE_KEYS):
+    """Evaluate several generators (a dict name -> generator or samples) with :func:`evaluate`, after the
+    real-vs-real baseline, on the same held-out digits.
+
+    Returns
+    -------
+    table : dict
+        ``{name: {key: value}}`` for ``keys``, first row ``"real vs real"`` (``pandas.DataFrame(table).T`` prints
+        it as a table).
+    full : dict
+        ``{name: metrics}``, everything :func:`evaluate` returned (class histograms included).
+    """
+    full = {"real vs real": real_vs_real(n=n, seed=seed)}
+    full.update({name: evaluate(g, n=n, seed=seed) for name, g in generators.items()})
+    return {name: {k: m[k] for k in keys} for name, m in full.items()}, full
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 2-D toys
 
