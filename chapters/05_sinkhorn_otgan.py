@@ -88,9 +88,10 @@ plt.show()
 
 # %% [markdown]
 # Top row: as $\varepsilon$ grows the raw entropic loss pulls the samples toward the middle (at
-# $\varepsilon = 10$ the samples shrink toward the mean). Bottom row: the debiased divergence
-# keeps the modes at every $\varepsilon$; large $\varepsilon$ only makes it less sharp (an MMD with a wide
-# kernel).
+# $\varepsilon = 10$ all samples collapse onto the mean). Bottom row: the debiased divergence never
+# collapses; it matches the ring for small $\varepsilon$, and for large $\varepsilon$ it behaves like an MMD with
+# a very wide kernel, a weak signal that leaves the samples spread over the square after the same number of
+# steps.
 #
 # ### Backpropagating through the iterations, or not
 #
