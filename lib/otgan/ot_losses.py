@@ -67,7 +67,7 @@ class MaxSlicedLoss:
 
     The direction is found by :func:`otgan.transport.max_sliced_wasserstein` (projected gradient ascent on the
     sphere), warm-started from the previous call's direction, and then held fixed while the generator descends.
-    The direction is logged as its value only; it is not part of checkpoints (the first call re-finds it).
+    The direction is kept in ``self.direction``; it is not part of checkpoints (a resumed run re-finds it).
     """
 
     def __init__(self, p=2, features=True, n_init=16, n_steps=10, lr=0.1):
@@ -198,7 +198,7 @@ class OTGANLoss:
         self.n_iter = positive(n_iter, "n_iter", integer=True)
 
     def value(self, critic, real, fake):
-        """:math:`\\mathcal{D}^2` and its six terms."""
+        """:math:`\\mathcal{D}^2` for one real and one generated batch (each split in two halves)."""
         x1, x2 = _halves(real, "real")
         y1, y2 = _halves(fake, "fake")
         v = critic.features(torch.cat([x1, x2, y1, y2]))
