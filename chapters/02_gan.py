@@ -219,17 +219,8 @@ widgets.gan_panel("25gaussians", "nonsaturating", steps=otgan.settings(smoke=20,
 # In the `book` profile the chapter loads the shipped checkpoints; in `smoke` and `full` it trains.
 
 # %%
-gans = {}
-for name in ("gan_mlp", "dcgan"):
-    otgan.seed_everything(SEED)
-    trainer, n_steps = models.build(name)
-    trainer.load_or_train(n_steps, shipped=models.shipped_path(name))
-    gans[name] = trainer
-
-fig, axes = plt.subplots(1, 2, figsize=(12, 6))
-for ax, (name, trainer) in zip(axes, gans.items()):
-    plotting.image_grid(metrics.generate(trainer.generator, 64, seed=SEED), nrow=8, ax=ax,
-                        title=f"{name}: {trainer.step} steps")
+gans = models.load(["gan_mlp", "dcgan"], seed=SEED)
+plotting.sample_grids(gans, seed=SEED, width=6)
 plt.show()
 
 # %%

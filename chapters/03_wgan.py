@@ -311,19 +311,8 @@ widgets.critic_panel("25gaussians", "gp", steps=otgan.settings(smoke=20, book=50
 # the DOT chapter. In the `book` profile the shipped checkpoints are loaded; `smoke` trains a few steps.
 
 # %%
-wgans = {}
-for name in ("wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp"):
-    otgan.seed_everything(SEED)
-    trainer, n_steps = models.build(name)
-    trainer.load_or_train(n_steps, shipped=models.shipped_path(name))
-    wgans[name] = trainer
-
-fig, axes = plt.subplots(1, 3, figsize=(15, 5.4))
-for ax, (name, trainer) in zip(axes, wgans.items()):
-    minutes = trainer.elapsed / 60
-    plotting.image_grid(metrics.generate(trainer.generator, 64, seed=SEED), nrow=8, ax=ax,
-                        title=f"{name}: {trainer.step} steps, {minutes:.0f} min")
-plt.tight_layout()
+wgans = models.load(["wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp"], seed=SEED)
+plotting.sample_grids(wgans, seed=SEED)
 plt.show()
 
 # %% [markdown]

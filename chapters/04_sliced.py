@@ -151,18 +151,8 @@ pd.DataFrame({L: {k: v for k, v in row.items() if k != "trainer"} for L, row in 
 #   features most, found by projected gradient ascent on the sphere (10 steps per batch, warm-started).
 
 # %%
-sliced_models = {}
-for name in ("sw_pixel", "sw_features", "max_sw"):
-    otgan.seed_everything(SEED)
-    trainer, n_steps = models.build(name)
-    trainer.load_or_train(n_steps, shipped=models.shipped_path(name))
-    sliced_models[name] = trainer
-
-fig, axes = plt.subplots(1, 3, figsize=(15, 5.4))
-for ax, (name, trainer) in zip(axes, sliced_models.items()):
-    plotting.image_grid(metrics.generate(trainer.generator, 64, seed=SEED), nrow=8, ax=ax,
-                        title=f"{name}: {trainer.step} steps, {trainer.elapsed / 60:.0f} min")
-plt.tight_layout()
+sliced_models = models.load(["sw_pixel", "sw_features", "max_sw"], seed=SEED)
+plotting.sample_grids(sliced_models, seed=SEED)
 plt.show()
 
 # %% [markdown]

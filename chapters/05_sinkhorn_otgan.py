@@ -247,18 +247,8 @@ plt.show()
 #   features, batch 256 (two halves per side), three generator steps per critic step.
 
 # %%
-ot_models = {}
-for name in ("sinkhorn_mlp", "cramer_mlp", "otgan_mlp"):
-    otgan.seed_everything(SEED)
-    trainer, n_steps = models.build(name)
-    trainer.load_or_train(n_steps, shipped=models.shipped_path(name))
-    ot_models[name] = trainer
-
-fig, axes = plt.subplots(1, 3, figsize=(15, 5.4))
-for ax, (name, trainer) in zip(axes, ot_models.items()):
-    plotting.image_grid(metrics.generate(trainer.generator, 64, seed=SEED), nrow=8, ax=ax,
-                        title=f"{name}: {trainer.step} steps, {trainer.elapsed / 60:.0f} min")
-plt.tight_layout()
+ot_models = models.load(["sinkhorn_mlp", "cramer_mlp", "otgan_mlp"], seed=SEED)
+plotting.sample_grids(ot_models, seed=SEED)
 plt.show()
 
 # %% [markdown]

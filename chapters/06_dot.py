@@ -149,8 +149,7 @@ plotting.animate_panels({f"{name}, DOT": frames[name] for name in toy_cases}, st
 # The same target-space update on the MNIST WGAN-GP of {ref}`ch-wgan` (`wgan_gp_mlp`):
 
 # %%
-wgan, n_steps = models.build("wgan_gp_mlp")
-wgan.load_or_train(n_steps, shipped=models.shipped_path("wgan_gp_mlp"))
+wgan = models.load(["wgan_gp_mlp"], seed=SEED)["wgan_gp_mlp"]
 G, D = wgan.generator.float(), wgan.critic.float()
 real = data.load_mnist("heldout").images[:n_eval]
 z = torch.randn(n_eval, G.latent_dim, generator=torch.Generator().manual_seed(SEED))
@@ -233,10 +232,7 @@ plt.show()
 with_critic = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sw_features", "max_sw",
                "cramer_mlp", "otgan_mlp"]
 table = {}
-for name in with_critic:
-    otgan.seed_everything(SEED)
-    tr, n_steps = models.build(name)
-    tr.load_or_train(n_steps, shipped=models.shipped_path(name))
+for name, tr in models.load(with_critic, seed=SEED).items():
     g_, d_ = tr.generator.float(), tr.critic.float()
     zz = torch.randn(n_eval, g_.latent_dim, generator=torch.Generator().manual_seed(SEED))
     kk = dot.latent_lipschitz(g_, d_, zz).mean

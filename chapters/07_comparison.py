@@ -58,11 +58,8 @@ n_eval = N_EVAL or otgan.settings(smoke=200, book=1000)
 NAMES = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sw_pixel", "sw_features", "max_sw",
          "sinkhorn_mlp", "cramer_mlp", "otgan_mlp"]
 reference = metrics.real_vs_real(n=n_eval)
-trainers, results = {}, {}
-for name in NAMES:
-    otgan.seed_everything(SEED)
-    trainer, n_steps = models.build(name)
-    trainer.load_or_train(n_steps, shipped=models.shipped_path(name))
+trainers, results = models.load(NAMES, seed=SEED), {}
+for name, trainer in trainers.items():
     g, d = trainer.generator.float(), trainer.critic
     z = torch.randn(n_eval, g.latent_dim, generator=torch.Generator().manual_seed(SEED))
     g.eval()
@@ -74,7 +71,7 @@ for name in NAMES:
         z_dot = dot.dot_latent(g, d, z, dot.latent_lipschitz(g, d, z).mean, n_steps=25, lr=0.02)
         with torch.no_grad():
             after = metrics.evaluate(g(z_dot), n=n_eval)
-    trainers[name], results[name] = trainer, (before, after)
+    results[name] = (before, after)
 
 keys = ["fid", "is", "precision", "recall", "density", "coverage", "class_tv"]
 rows = {"real vs real": {**{k: reference[k] for k in keys}, "FID / real-vs-real": 1.0}}

@@ -74,3 +74,19 @@ def test_toy_direct_and_otgan_trainers():
     frozen.train(2, progress=False)
     assert all(torch.equal(a, b) for a, b in zip(w0, frozen.critic.parameters()))
     assert frozen.n_generator == 3
+
+
+def test_load_trains_in_smoke_and_resets_the_seed(monkeypatch):
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from otgan import plotting
+
+    a = models.load(["sw_pixel", "gan_mlp"], seed=3)
+    b = models.load(["gan_mlp"], seed=3)
+    assert list(a) == ["sw_pixel", "gan_mlp"] and a["gan_mlp"].step == models.STEPS["gan_mlp"][0]
+    for p, q in zip(a["gan_mlp"].generator.parameters(), b["gan_mlp"].generator.parameters()):
+        assert torch.equal(p, q)        # independent of what was loaded before
+    fig = plotting.sample_grids(a, n=4, nrow=2)
+    assert len(fig.axes) == 2 and "steps" in fig.axes[0].get_title()

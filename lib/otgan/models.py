@@ -263,3 +263,24 @@ def toy_otgan_trainer(toy, eps=0.1, n_iter=100, frozen=False, lr=1e-3, batch_siz
                    n_critic=0 if frozen else 1, n_generator=3,
                    opt_generator=torch.optim.Adam(g.parameters(), lr, betas=(0.5, 0.999)),
                    opt_critic=torch.optim.Adam(d.parameters(), lr, betas=(0.5, 0.999)), config=cfg, device=dev)
+
+
+def load(names, seed=0, device=None):
+    """Each named model with its shipped checkpoint loaded (``data/<name>.pt``), or trained for the active
+    profile's steps when the profile asks for training or nothing is shipped (:meth:`Trainer.load_or_train`);
+    the seed is reset before each model, so the result does not depend on the order of ``names``.
+
+    Returns
+    -------
+    dict
+        ``{name: Trainer}`` in the order of ``names``.
+    """
+    from .runtime import seed_everything
+
+    trainers = {}
+    for name in names:
+        seed_everything(seed)
+        trainer, n_steps = build(name, device=device)
+        trainer.load_or_train(n_steps, shipped=shipped_path(name))
+        trainers[name] = trainer
+    return trainers

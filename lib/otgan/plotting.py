@@ -205,3 +205,17 @@ def animate_panels(runs, steps, target=None, interval=150, lim=LIM, step_label="
         return (*scats, *labels)
 
     return animation_html(fig, update, frames=len(steps), interval=interval)
+
+
+def sample_grids(trainers, n=64, nrow=8, seed=0, width=5.0):
+    """One image grid of ``n`` samples per trained model (a dict name -> :class:`otgan.training.Trainer`), side
+    by side, titled with the steps and training minutes; the same latent codes for models of the same latent
+    size (:func:`otgan.metrics.generate` with ``seed``)."""
+    from .metrics import generate
+
+    fig, axes = plt.subplots(1, len(trainers), figsize=(width * len(trainers), width + 0.4), squeeze=False)
+    for ax, (name, trainer) in zip(axes[0], trainers.items()):
+        image_grid(generate(trainer.generator, n, seed=seed), nrow=nrow, ax=ax,
+                   title=f"{name}: {trainer.step} steps, {trainer.elapsed / 60:.0f} min")
+    fig.tight_layout()
+    return fig
