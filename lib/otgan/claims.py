@@ -1,0 +1,103 @@
+"""Hold the book's prose to its runs: glue numbers into the text, check the claims a run can falsify.
+
+A number the prose quotes is never typed by hand: the code cell computes it and :func:`glue` hands it to
+myst-nb, whose ``{glue:text}`name:.3f``` role writes it into the sentence. A qualitative sentence that a run can
+contradict ("the gradient-penalty critic recovers most of W1") is preceded by :func:`claim`, which fails the
+``book`` and ``full`` builds when the run disagrees and only reports in ``smoke`` (tiny runs cannot be held to
+book claims). When a run disagrees, change the text or fix the experiment, never the check.
+
+Outside Jupyter Book (Colab, a plain kernel) :func:`glue` only stores the value, so the notebook still runs; the
+markdown there shows the role's name (``{glue:text}`w1_drop```), which names the variable holding the number.
+"""
+import math
+import numbers
+import warnings
+
+from .runtime import profile
+
+#: Every claim checked in this kernel, in order: ``(text, passed)``.
+CHECKED = []
+#: Every value glued in this kernel: ``name -> value``.
+GLUED = {}
+
+
+class ClaimError(AssertionError):
+    """A sentence of the book that its own run contradicts (``book`` and ``full`` profiles)."""
+
+
+class ClaimWarning(UserWarning):
+    """A contradicted sentence in the ``smoke`` profile, where tiny runs are not held to the text."""
+
+
+def claim(condition, text, active=None):
+    """Check a sentence of the prose against the run that precedes it.
+
+    Parameters
+    ----------
+    condition : bool
+        What the run says (e.g. ``w1_after < 0.75 * w1_before``).
+    text : str
+        The sentence, or its gist, as the reader sees it.
+    active : str, optional
+        The profile; defaults to :func:`otgan.runtime.profile`.
+
+    Returns
+    -------
+    bool
+        ``condition`` as a bool.
+
+    Raises
+    ------
+    ClaimError
+        In the ``book`` and ``full`` profiles, when ``condition`` is false: the build fails.
+
+    Examples
+    --------
+    >>> claim(2 > 1, "two is more than one", active="book")
+    True
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise TypeError(f"text must be a non-empty str (the sentence checked), got {text!r}")
+    try:
+        passed = bool(condition)
+    except Exception as err:  # a tensor with several elements, say
+        raise TypeError(f"condition must be a single truth value, got {type(condition).__name__}") from err
+    CHECKED.append((text, passed))
+    if not passed:
+        if profile(active) == "smoke":
+            warnings.warn(f"claim not supported by this (smoke) run: {text}", ClaimWarning, stacklevel=2)
+        else:
+            raise ClaimError(f"the run contradicts the text: {text}")
+    return passed
+
+
+def glue(name, value, display=False):
+    """Make a run's number available to the prose as ``{glue:text}`name``` (myst-nb), and return it.
+
+    Parameters
+    ----------
+    name : str
+        The key the markdown uses.
+    value : number, str or object
+        A Python number (tensors and numpy scalars are converted), a string, or a figure / table.
+    display : bool, default False
+        Also display the value in the cell's output.
+
+    Returns
+    -------
+    object
+        ``value`` (converted to a Python scalar when it was a 0-d tensor or numpy scalar).
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name must be an identifier-like str, got {name!r}")
+    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        value = value.item()
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isfinite(float(value)):
+        raise ValueError(f"value of {name!r} must be finite to be quoted in the text, got {value}")
+    GLUED[name] = value
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:  # Colab or a bare kernel: the value stays in GLUED
+        return value
+    _glue(name, value, display=display)
+    return value
