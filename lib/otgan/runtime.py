@@ -19,6 +19,42 @@ from ._checks import choice
 PROFILE_VARIABLE = "OTGAN_PROFILE"
 PROFILES = ("smoke", "book", "full")
 DEFAULT_PROFILE = "book"
+DATA_VARIABLE = "OTGAN_DATA"
+_CHECKOUT_DATA = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "data"))
+
+
+def data_dir():
+    """The folder of the shipped assets (classifier weights, checkpoints, toy models).
+
+    Looks in the repository checkout this package was imported from (``<repo>/data``), then in the folder named by
+    ``$OTGAN_DATA``; raises otherwise, saying where it looked and how to get the files.
+
+    Returns
+    -------
+    str
+        An existing directory.
+
+    Raises
+    ------
+    FileNotFoundError
+        When neither place exists.
+    """
+    if os.path.isdir(_CHECKOUT_DATA):
+        return _CHECKOUT_DATA
+    env = os.environ.get(DATA_VARIABLE, "").strip()
+    if env:
+        if os.path.isdir(env):
+            return os.path.abspath(env)
+        raise FileNotFoundError(f"${DATA_VARIABLE} names {env!r}, which is not a directory")
+    raise FileNotFoundError(
+        f"otgan's shipped data (checkpoints, classifier) not found: looked in the repository checkout "
+        f"({_CHECKOUT_DATA}) and ${DATA_VARIABLE} (unset). Clone the repository and set "
+        f"{DATA_VARIABLE}=<clone>/data, or make the files with `python -m otgan.reproduce`.")
+
+
+def data_path(name):
+    """The path of the shipped asset ``name`` inside :func:`data_dir` (the file itself may not exist yet)."""
+    return os.path.join(data_dir(), name)
 
 
 def device(prefer=None):
