@@ -49,7 +49,7 @@ def test_prdc_on_gaussians_matches_published_reference():
 
 def test_shipped_classifier_accuracy_and_hash(real):
     info = classifier.classifier_info()
-    assert info["sha256"] == classifier.sha256(classifier.DEFAULT_WEIGHTS)
+    assert info["sha256"] == classifier.sha256(classifier.default_weights())
     assert info["size_bytes"] < 5e6
     model = classifier.load_classifier(device="cpu")
     acc = classifier.accuracy(model, real[1].images, real[1].labels)

@@ -52,7 +52,7 @@ def test_toy_trainer_losses():
 
 def test_reproduce_is_resumable_and_skips_done(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("OTGAN_PROFILE", "smoke")
-    monkeypatch.setattr(models, "DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(models, "shipped_path", lambda name, must_exist=False: str(tmp_path / f"{name}.pt"))
     reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"))
     shipped = checkpoint.load_checkpoint(tmp_path / "gan_mlp.pt")
     assert shipped["step"] == models.STEPS["gan_mlp"][0] and shipped["shipped"]

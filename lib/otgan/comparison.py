@@ -14,12 +14,19 @@ import torch
 from . import ot_losses
 from .data import toy
 from .metrics import toy_metrics
-from .models import DATA_DIR, toy_direct_trainer, toy_otgan_trainer, toy_trainer
-from .runtime import seed_everything, settings
+from .models import toy_direct_trainer, toy_otgan_trainer, toy_trainer
+from .runtime import data_path, profile, seed_everything, settings
 
 TOYS = ("8gaussians", "25gaussians", "swissroll")
 TOY_LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-sn", "wgan-gp", "sliced", "sinkhorn", "otgan")
-TOY_PATH = os.path.join(DATA_DIR, "toy_comparison.json")
+TOY_FILE = "toy_comparison.json"
+TOY_COMMAND = "python -m otgan.reproduce --profile book --only toys"
+
+
+def toy_path(must_exist=False):
+    """Where the shipped 2-D table lives, ``<data>/toy_comparison.json`` (:func:`otgan.runtime.data_dir`, resolved
+    at call time). With ``must_exist`` a missing file is a FileNotFoundError naming the command that makes it."""
+    return data_path(TOY_FILE, make=TOY_COMMAND if must_exist else None)
 
 
 def toy_steps():
@@ -65,22 +72,37 @@ def run_toys(steps, toys=TOYS, losses=TOY_LOSSES, seed=0, n_eval=2000):
     return rows
 
 
-def load_or_run_toys(steps, path=TOY_PATH, **kwargs):
-    """The rows of :func:`run_toys`, read from ``path`` when it holds a run with this many steps, otherwise
-    computed (and not written; ``python -m otgan.reproduce`` writes the shipped file)."""
-    if os.path.exists(path):
+def load_or_run_toys(steps, path=None, **kwargs):
+    """The rows of :func:`run_toys`, read from ``path`` (default :func:`toy_path`) when it holds a run with this
+    many steps, otherwise computed (and not written; ``python -m otgan.reproduce`` writes the shipped file).
+    The ``book`` profile never computes them (minutes): there a missing or mismatched file is an error naming
+    the command that makes it."""
+    book = profile() == "book"
+    if path is None:
+        try:
+            path = toy_path(must_exist=book)
+        except FileNotFoundError:
+            if book:
+                raise
+    if path is not None and os.path.exists(path):
         with open(path) as fh:
             stored = json.load(fh)
         if stored.get("steps") == steps:
             print(f"2-D comparison: read {path} ({steps} steps per run, made by python -m otgan.reproduce)")
             return stored["rows"]
+        if book:
+            raise ValueError(f"{path} holds runs of {stored.get('steps')} steps, the book profile wants {steps}: "
+                             f"remake it with `{TOY_COMMAND} --force`")
+    elif book:
+        raise FileNotFoundError(f"{path} is missing: make it with `{TOY_COMMAND}`")
     print(f"2-D comparison: training {len(kwargs.get('toys', TOYS)) * len(kwargs.get('losses', TOY_LOSSES))} "
           f"generators for {steps} steps each")
     return run_toys(steps, **kwargs)
 
 
-def write_toys(steps, path=TOY_PATH, **kwargs):
-    """Run :func:`run_toys` and write its rows to ``path`` (JSON)."""
+def write_toys(steps, path=None, **kwargs):
+    """Run :func:`run_toys` and write its rows to ``path`` (JSON; default :func:`toy_path`)."""
+    path = path or toy_path()
     rows = run_toys(steps, **kwargs)
     tmp = path + ".tmp"
     with open(tmp, "w") as fh:

@@ -4,18 +4,15 @@
 of generator steps of the ``book`` / ``full`` profile; chapters and :mod:`otgan.reproduce` both call it, so the
 shipped checkpoint in ``data/<name>.pt`` always matches the chapter's config.
 """
-import os
-
 import torch
 
 from . import losses, nets, ot_losses
 from ._checks import choice
 from .data import load_mnist
+from .runtime import data_path
 from .runtime import device as default_device
-from .runtime import settings
+from .runtime import profile, settings
 from .training import Trainer
-
-DATA_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "data"))
 
 
 def _adam(params, lr, betas):
@@ -199,9 +196,12 @@ def toy_trainer(toy, loss="nonsaturating", lr_generator=1e-3, lr_critic=1e-3, ba
                    device=dev)
 
 
-def shipped_path(name):
-    """Where the shipped checkpoint of model ``name`` lives (``data/<name>.pt``)."""
-    return os.path.join(DATA_DIR, f"{name}.pt")
+def shipped_path(name, must_exist=False):
+    """Where the shipped checkpoint of model ``name`` lives, ``<data>/<name>.pt`` (:func:`otgan.runtime.data_dir`,
+    resolved at call time). With ``must_exist`` a missing file is a FileNotFoundError naming the command that makes
+    it, ``python -m otgan.reproduce --profile book --only <name>``."""
+    make = f"python -m otgan.reproduce --profile book --only {name}" if must_exist else None
+    return data_path(f"{name}.pt", make=make)
 
 
 def build(name, device=None, checkpoint_path=None, data=None):
@@ -266,9 +266,10 @@ def toy_otgan_trainer(toy, eps=0.1, n_iter=100, frozen=False, lr=1e-3, batch_siz
 
 
 def load(names, seed=0, device=None):
-    """Each named model with its shipped checkpoint loaded (``data/<name>.pt``), or trained for the active
-    profile's steps when the profile asks for training or nothing is shipped (:meth:`Trainer.load_or_train`);
-    the seed is reset before each model, so the result does not depend on the order of ``names``.
+    """Each named model: in the ``book`` profile with its shipped checkpoint loaded (``data/<name>.pt``; a missing
+    one is an error naming the command that makes it), in ``smoke`` and ``full`` trained for the profile's steps
+    (:meth:`Trainer.load_or_train`); the seed is reset before each model, so the result does not depend on the
+    order of ``names``.
 
     Returns
     -------
@@ -281,6 +282,7 @@ def load(names, seed=0, device=None):
     for name in names:
         seed_everything(seed)
         trainer, n_steps = build(name, device=device)
-        trainer.load_or_train(n_steps, shipped=shipped_path(name))
+        shipped = shipped_path(name, must_exist=True) if profile() == "book" else None
+        trainer.load_or_train(n_steps, shipped=shipped)
         trainers[name] = trainer
     return trainers

@@ -65,14 +65,15 @@ def main(argv=None):
         reproduce(names, args.runs_dir, args.force)
     if args.only is None or "toys" in args.only:
         steps = comparison.toy_steps()
-        done = os.path.exists(comparison.TOY_PATH) and not args.force and _stored_steps(comparison.TOY_PATH) == steps
+        toy_path = comparison.toy_path()
+        done = os.path.exists(toy_path) and not args.force and _stored_steps(toy_path) == steps
         if done:
-            print(f"toys: done already ({comparison.TOY_PATH})")
+            print(f"toys: done already ({toy_path})")
         else:
             t1 = time.perf_counter()
             rows = comparison.write_toys(steps)
             print(f"toys: {len(rows)} 2-D runs of {steps} steps in {(time.perf_counter() - t1) / 60:.1f} min; "
-                  f"wrote {comparison.TOY_PATH}")
+                  f"wrote {toy_path}")
     print(f"total time of this call: {(time.perf_counter() - t0) / 60:.1f} min")
 
 

@@ -20,14 +20,24 @@ PROFILE_VARIABLE = "OTGAN_PROFILE"
 PROFILES = ("smoke", "book", "full")
 DEFAULT_PROFILE = "book"
 DATA_VARIABLE = "OTGAN_DATA"
-_CHECKOUT_DATA = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "data"))
+
+
+def _checkout_data():
+    """``<repo>/data`` when this package is imported from a repository checkout (``lib/otgan`` beside
+    ``lib/pyproject.toml``), else None. Resolved at call time, so a pip-installed package imports without data."""
+    lib = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    data = os.path.join(os.path.dirname(lib), "data")
+    if os.path.isfile(os.path.join(lib, "pyproject.toml")) and os.path.isdir(data):
+        return data
+    return None
 
 
 def data_dir():
-    """The folder of the shipped assets (classifier weights, checkpoints, toy models).
+    """The folder of the shipped assets (classifier weights, checkpoints, the 2-D comparison table).
 
-    Looks in the repository checkout this package was imported from (``<repo>/data``), then in the folder named by
-    ``$OTGAN_DATA``; raises otherwise, saying where it looked and how to get the files.
+    Looks in the repository checkout this package was imported from (``<repo>/data``), then in the folder named
+    by ``$OTGAN_DATA`` (for a pip-installed package: ``OTGAN_DATA=<clone>/data``); raises otherwise, saying where
+    it looked and how to get the files.
 
     Returns
     -------
@@ -39,22 +49,50 @@ def data_dir():
     FileNotFoundError
         When neither place exists.
     """
-    if os.path.isdir(_CHECKOUT_DATA):
-        return _CHECKOUT_DATA
+    checkout = _checkout_data()
+    if checkout:
+        return checkout
     env = os.environ.get(DATA_VARIABLE, "").strip()
     if env:
         if os.path.isdir(env):
             return os.path.abspath(env)
         raise FileNotFoundError(f"${DATA_VARIABLE} names {env!r}, which is not a directory")
+    lib = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     raise FileNotFoundError(
-        f"otgan's shipped data (checkpoints, classifier) not found: looked in the repository checkout "
-        f"({_CHECKOUT_DATA}) and ${DATA_VARIABLE} (unset). Clone the repository and set "
-        f"{DATA_VARIABLE}=<clone>/data, or make the files with `python -m otgan.reproduce`.")
+        f"otgan's shipped data (checkpoints, classifier) not found: this package is not in a repository checkout "
+        f"(no data/ beside {lib}) and ${DATA_VARIABLE} is unset. Clone the repository and set "
+        f"{DATA_VARIABLE}=<clone>/data, or make the files with `python -m otgan.reproduce --profile book` and "
+        f"`python -m otgan.classifier` into a folder named by ${DATA_VARIABLE}.")
 
 
-def data_path(name):
-    """The path of the shipped asset ``name`` inside :func:`data_dir` (the file itself may not exist yet)."""
-    return os.path.join(data_dir(), name)
+def data_path(name, make=None):
+    """The path of the shipped asset ``name`` inside :func:`data_dir`.
+
+    Parameters
+    ----------
+    name : str
+        A file name, e.g. ``"gan_mlp.pt"``.
+    make : str, optional
+        The command that makes the file. When given, the file must exist: a missing file (or data folder) is a
+        FileNotFoundError that says where it looked and names this command.
+
+    Returns
+    -------
+    str
+        The path (which may not exist yet when ``make`` is None: a script is about to write it).
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty file name, got {name!r}")
+    try:
+        path = os.path.join(data_dir(), name)
+    except FileNotFoundError as err:
+        if make is None:
+            raise
+        raise FileNotFoundError(f"shipped file {name} not found: {err} To make this file: `{make}`.") from None
+    if make is not None and not os.path.exists(path):
+        raise FileNotFoundError(f"shipped file {path} is missing: make it with `{make}` "
+                                f"(or restore data/ from the repository).")
+    return path
 
 
 def device(prefer=None):

@@ -251,22 +251,39 @@ class Trainer:
         return self
 
     def load_or_train(self, n_steps, shipped=None, **train_kwargs):
-        """In the ``book`` profile, load the shipped checkpoint when it exists and matches the config (and was
-        trained for ``n_steps``); otherwise train (resuming from ``checkpoint_path`` if any). Prints which.
+        """In the ``book`` profile, load the shipped checkpoint ``shipped``; in ``smoke`` and ``full`` (or with
+        ``shipped=None``) train, resuming from ``checkpoint_path`` if any. Prints which.
+
+        The ``book`` profile never trains a shipped model silently: a missing checkpoint, or one that does not
+        match this config and ``n_steps``, is an error naming the command that makes it,
+        ``python -m otgan.reproduce --profile book --only NAME``.
 
         Returns
         -------
         str
             ``"loaded"`` or ``"trained"``.
+
+        Raises
+        ------
+        FileNotFoundError
+            ``book`` profile, ``shipped`` does not exist.
+        ValueError
+            ``book`` profile, ``shipped`` was made for another config or fewer steps.
         """
-        if active_profile() == "book" and shipped is not None and os.path.exists(shipped):
+        if active_profile() == "book" and shipped is not None:
+            make = f"python -m otgan.reproduce --profile book --only {os.path.splitext(os.path.basename(shipped))[0]}"
+            if not os.path.exists(shipped):
+                raise FileNotFoundError(f"shipped checkpoint {shipped} is missing: the book profile loads it and does "
+                                        f"not train it. Make it with `{make}` (or train from scratch with "
+                                        f"OTGAN_PROFILE=full).")
             ckpt = load_checkpoint(shipped, map_location="cpu")
             if ckpt.get("config") == self.config and ckpt.get("step", 0) >= n_steps:
                 self.load_exported(shipped)
                 print(f"Loaded shipped checkpoint {os.path.basename(shipped)}: {self.step} steps, "
                       f"trained in {self.elapsed / 60:.1f} min by the project's script.")
                 return "loaded"
-            print(f"Shipped checkpoint {os.path.basename(shipped)} does not match this config: training instead.")
+            raise ValueError(f"shipped checkpoint {shipped} does not match this model's config or step count: "
+                             f"remake it with `{make} --force` (or train from scratch with OTGAN_PROFILE=full).")
         self.train(n_steps, **train_kwargs)
         print(f"Trained for {self.step} steps in {self.elapsed:.1f} s on {self.device}.")
         return "trained"
