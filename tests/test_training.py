@@ -1,3 +1,5 @@
+import copy
+import math
 import os
 
 import pytest
@@ -108,3 +110,209 @@ def test_trainer_bad_input(kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         training.Trainer(**args)
+
+
+# -- engine options: NaN stop, EMA, augmentation, bf16, hinge, clipping schedule, budget ----------------------
+from otgan import augment  # noqa: E402
+
+
+class NaNAt:
+    """Wraps a loss so that its value (or only its gradient) becomes NaN from its ``k``-th call on."""
+
+    def __init__(self, loss, k, gradient_only=False):
+        self.loss, self.k, self.calls, self.gradient_only = loss, k, 0, gradient_only
+
+    def __call__(self, critic, real, fake):
+        self.calls += 1
+        out = self.loss(critic, real, fake)
+        value = out[0] if isinstance(out, tuple) else out
+        if self.calls >= self.k:
+            if self.gradient_only:   # the value stays finite, the gradient reaching the generator is NaN
+                fake.register_hook(lambda grad: grad * float("nan"))
+            else:
+                value = value * float("nan")
+        return value
+
+
+@pytest.mark.parametrize("which, gradient_only, match", [
+    ("generator", False, "generator loss became nan at step 7"),
+    ("critic", False, "critic loss became nan at step 7"),
+    ("generator", True, "generator gradient norm became nan at step 7"),
+])
+def test_nonfinite_stops_and_keeps_last_good_checkpoint(tmp_path, which, gradient_only, match):
+    tr = make_trainer(tmp_path)               # n_critic 2, checkpoint every 5 steps
+    k = 7 if which == "generator" else 2 * 6 + 1   # the 7th generator step / the first critic step of step 7
+    if which == "generator":
+        tr.generator_loss = NaNAt(tr.generator_loss, k, gradient_only)
+    else:
+        tr.critic_loss = NaNAt(tr.critic_loss, k, gradient_only)
+    with pytest.raises(training.NonFiniteError, match=match):
+        tr.train(20, progress=False)
+    assert tr.step == 6
+    on_disk = load_checkpoint(tmp_path / "ck.pt")
+    assert on_disk["step"] == 5               # the checkpoint of step 5 is the one left on disk, readable
+    before = make_trainer()
+    before.train(5, progress=False)           # the same run, uninterrupted to step 5
+    for k_, v in before.generator.state_dict().items():
+        assert torch.equal(on_disk["generator"][k_], v)
+    assert all(torch.isfinite(v).all() for v in on_disk["generator"].values())
+
+
+def test_ema_average_buffers_export_and_resume(tmp_path):
+    otgan.seed_everything(0)
+    g = nets.MLPGenerator(2, 2, hidden=(16,), batch_norm=True)
+    tr = training.Trainer(g, nets.MLPCritic(2, hidden=(16,)), data.toy("8gaussians").sample,
+                          losses.hinge_generator_loss, losses.hinge_critic_loss, batch_size=32, ema=0.9,
+                          checkpoint_path=str(tmp_path / "e.pt"), checkpoint_every=4, config={"name": "ema"})
+    tr.train(8, progress=False)
+    assert tr.sampler is tr.ema_generator and not tr.ema_generator.training
+    for e, r in zip(tr.ema_generator.parameters(), tr.generator.parameters()):
+        assert not torch.equal(e, r)                                     # an average, not the raw weights
+    for be, b in zip(tr.ema_generator.buffers(), tr.generator.buffers()):
+        assert torch.equal(be, b)                                        # BN statistics copied
+    assert not any(p.requires_grad for p in tr.ema_generator.parameters())
+    # one update is beta * average + (1 - beta) * raw; decay 0 makes the average the raw generator
+    ref = copy.deepcopy(tr.generator)
+    before = [p.clone() for p in ref.parameters()]
+    with torch.no_grad():
+        for p in ref.parameters():
+            p.add_(1.0)
+    training.update_ema(ref, tr.generator, 0.75)
+    for e, b, r in zip(ref.parameters(), before, tr.generator.parameters()):
+        assert torch.allclose(e, 0.75 * (b + 1.0) + 0.25 * r)
+    training.update_ema(ref, tr.generator, 0.0)
+    assert all(torch.equal(a, b) for a, b in zip(ref.parameters(), tr.generator.parameters()))
+    with pytest.raises(ValueError, match="decay"):
+        training.update_ema(ref, tr.generator, 1.0)
+    # export ships the average; resume restores both
+    tr.export(tmp_path / "ship.pt")
+    shipped = load_checkpoint(tmp_path / "ship.pt")["generator"]
+    for k_, v in tr.ema_generator.state_dict().items():
+        assert torch.allclose(shipped[k_].float(), v.float(), atol=1e-2)
+    otgan.seed_everything(1)
+    back = training.Trainer(nets.MLPGenerator(2, 2, hidden=(16,), batch_norm=True), nets.MLPCritic(2, hidden=(16,)),
+                            data.toy("8gaussians").sample, losses.hinge_generator_loss, losses.hinge_critic_loss,
+                            batch_size=32, ema=0.9, checkpoint_path=str(tmp_path / "e.pt"), config={"name": "ema"})
+    back.resume(tmp_path / "e.pt")
+    for a, b in zip(back.ema_generator.parameters(), tr.ema_generator.parameters()):
+        assert torch.equal(a, b)
+    for a, b in zip(back.generator.parameters(), tr.generator.parameters()):
+        assert torch.equal(a, b)
+
+
+def test_translate_and_cutout():
+    x = torch.full((64, 1, 9, 9), -1.0)
+    x[:, :, 4, 4] = 1.0                       # one bright pixel in the centre
+    y = augment.translate(x, ratio=2 / 9)     # shifts of at most 2 pixels
+    rows, cols = torch.nonzero(y[:, 0] > 0, as_tuple=True)[1:]
+    assert len(rows) == 64                    # the pixel survives in every image (never shifted out)
+    assert rows.sub(4).abs().max() == 2 and cols.sub(4).abs().max() == 2   # 64 draws reach the largest shift
+    assert rows.sub(4).abs().max() <= 2 and (y == -1).sum() == 64 * 80     # background stays background
+    assert torch.equal(augment.translate(x, 0.0), x)
+    z = torch.zeros(16, 3, 8, 8)
+    c = augment.cutout(z, ratio=0.5, fill=1.0)
+    assert ((c == 1).flatten(1).sum(1) <= 3 * 16).all() and (c == 1).any()
+    xg = torch.randn(4, 1, 8, 8, requires_grad=True)
+    augment.translate(xg, 0.25).sum().backward()
+    assert ((xg.grad == 0) | (xg.grad == 1)).all()     # a gather: each pixel used at most once
+    for bad, exc in [(torch.zeros(4, 784), ValueError), ("x", TypeError)]:
+        with pytest.raises(exc, match="x must"):
+            augment.translate(bad)
+    with pytest.raises(ValueError, match="policy"):
+        augment.DiffAugment(("flip",))
+
+
+def test_augmented_critic_sees_augmented_real_and_fake():
+    seen = []
+
+    class Spy(torch.nn.Module):
+        def forward(self, x):
+            seen.append(x)
+            return x.flatten(1).sum(1)
+
+        def features(self, x):
+            seen.append(x)
+            return x.flatten(1)
+
+    marker = lambda x: x + 100.0
+    view = augment.AugmentedCritic(Spy(), marker)
+    real, fake = torch.zeros(4, 1, 2, 2), torch.ones(4, 1, 2, 2)
+    losses.hinge_critic_loss(view, real, fake)
+    view.features(fake)
+    assert len(seen) == 3 and all(s.min() >= 100 for s in seen)
+
+
+def test_trainer_applies_augmentation_everywhere():
+    calls = []
+
+    def aug(x):
+        calls.append(x.shape[0])
+        return x
+
+    otgan.seed_everything(0)
+    g, d = nets.MLPGenerator(2, (1, 2, 2), hidden=(8,)), nets.MLPCritic((1, 2, 2), hidden=(8,))
+    tr = training.Trainer(g, d, torch.zeros(16, 1, 2, 2), losses.wasserstein_generator_loss,
+                          losses.WGANGPCriticLoss(10.0), batch_size=4, n_critic=1, augment=aug)
+    tr.train(1, progress=False)
+    assert calls == [4, 4, 4, 4]       # critic step: real, fake, interpolates; generator step: fake
+
+
+def test_hinge_loss_values():
+    critic = lambda x: x[:, 0]
+    real, fake = torch.tensor([[2.0], [0.5]]), torch.tensor([[-3.0], [0.0]])
+    loss, logs = losses.hinge_critic_loss(critic, real, fake)
+    assert loss.item() == pytest.approx((0 + 0.5) / 2 + (0 + 1) / 2)
+    assert logs["margin"] == pytest.approx(1.25 - (-1.5))
+    assert losses.hinge_generator_loss(critic, real, fake).item() == pytest.approx(1.5)
+    assert losses.gan_losses("hinge") == (losses.hinge_critic_loss, losses.hinge_generator_loss)
+
+
+def test_clipping_schedule_drives_critic_steps():
+    s = losses.CriticSchedule()
+    assert [s(0), s(24), s(25), s(499), s(500), s(1000), s(1001)] == [100, 100, 5, 5, 100, 100, 5]
+    tr = make_trainer()
+    tr.n_critic = losses.CriticSchedule(n_critic=2, burst=7, warmup=1, every=3)
+    counter = NaNAt(tr.critic_loss, 10 ** 9)
+    tr.critic_loss = counter
+    tr.train(4, progress=False)       # steps 0..3: 7 (warm-up), 2, 2, 7 (every 3rd)
+    assert counter.calls == 7 + 2 + 2 + 7
+    with pytest.raises(ValueError, match="n_critic"):
+        losses.CriticSchedule(n_critic=0)
+
+
+def test_bf16_autocast_keeps_gradient_penalty_float32():
+    otgan.seed_everything(0)
+    d = nets.MLPCritic(8, hidden=(16,))
+    real, fake = torch.randn(32, 8), torch.randn(32, 8)
+    otgan.seed_everything(1)
+    ref = losses.gradient_penalty(d, real, fake)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        otgan.seed_everything(1)
+        gp = losses.gradient_penalty(d, real, fake)
+    assert gp.dtype == torch.float32 and torch.allclose(gp, ref, rtol=1e-5)
+    tr = make_trainer()
+    tr.precision = "bf16"
+    h = tr.train(3, progress=False)
+    assert all(math.isfinite(v) for v in h["critic loss"])
+    with pytest.raises(ValueError, match="precision"):
+        training.Trainer(nets.MLPGenerator(2, 2), None, torch.zeros(4, 2), lambda c, r, f: f.sum(), n_critic=0,
+                         precision="fp16")
+
+
+def test_budget_stops_training_and_counts_across_resumes(tmp_path):
+    tr = make_trainer(tmp_path)
+    tr.budget_s = 1e-9
+    tr.train(50, progress=False)
+    assert tr.step == 1 and tr.finished(50)
+    on_disk = load_checkpoint(tmp_path / "ck.pt")
+    assert on_disk["step"] == 1               # the budget's end is saved
+    again = make_trainer(tmp_path)
+    again.budget_s = 1e-9
+    again.train(50, progress=False)           # resumes, finds the budget spent, trains no further
+    assert again.step == 1
+    assert not again.finished(50, step=3, elapsed=0.0)
+    unlimited = make_trainer()
+    assert not unlimited.finished(50) and unlimited.finished(50, step=50)
+    with pytest.raises(ValueError, match="budget_s"):
+        training.Trainer(nets.MLPGenerator(2, 2), None, torch.zeros(4, 2), lambda c, r, f: f.sum(), n_critic=0,
+                         budget_s=-1.0)

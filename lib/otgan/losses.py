@@ -68,6 +68,12 @@ def wasserstein_generator_loss(critic, real, fake):
     return -critic(fake).mean()
 
 
+def full_precision(device):
+    """A context in which autocast is off on ``device``: float32 for the numerics that need it (the gradient
+    penalty's double backward, Sinkhorn solves) inside a bf16-autocast training step."""
+    return torch.autocast(torch.device(device).type, enabled=False)
+
+
 def gradient_penalty(critic, real, fake, one_sided=False):
     """Gradient penalty of WGAN-GP (Gulrajani et al., 2017) on random interpolates.
 
@@ -78,9 +84,12 @@ def gradient_penalty(critic, real, fake, one_sided=False):
     """
     if real.shape != fake.shape:
         raise ValueError(f"real and fake must have the same shape, got {tuple(real.shape)} and {tuple(fake.shape)}")
+    dtype = torch.promote_types(torch.promote_types(real.dtype, fake.dtype), torch.float32)  # never below fp32
+    real, fake = real.detach().to(dtype), fake.detach().to(dtype)
     t = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
-    x_hat = (t * real.detach() + (1 - t) * fake.detach()).requires_grad_(True)
-    grad, = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    x_hat = (t * real + (1 - t) * fake).requires_grad_(True)
+    with full_precision(real.device):  # the double backward stays in float32 under bf16 autocast
+        grad, = torch.autograd.grad(critic(x_hat).to(dtype).sum(), x_hat, create_graph=True)
     excess = grad.flatten(1).norm(dim=1) - 1
     if one_sided:
         excess = excess.clamp(min=0)
@@ -119,14 +128,65 @@ class WeightClipping:
         return f"WeightClipping(c={self.c})"
 
 
+def hinge_critic_loss(critic, real, fake):
+    """Hinge loss of the SN-GAN critic (Lim & Ye, 2017; Miyato et al., 2018), minimized:
+
+    .. math:: \\mathcal{L}_D = \\mathbb{E}_x[\\max(0, 1 - D(x))] + \\mathbb{E}_z[\\max(0, 1 + D(G(z)))]
+
+    The margins stop the critic from pushing real and fake scores apart once they are separated by 1, so a
+    spectrally normalized critic keeps useful gradients; ``D(real) - D(fake)`` is logged as ``"margin"``.
+    """
+    d_real, d_fake = critic(real), critic(fake)
+    loss = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
+    return loss, {"margin": float((d_real.mean() - d_fake.mean()).detach())}
+
+
+def hinge_generator_loss(critic, real, fake):
+    """Generator loss of the hinge SN-GAN (Miyato et al., 2018): minimize :math:`-\\mathbb{E}_z[D(G(z))]`."""
+    return -critic(fake).mean()
+
+
+class CriticSchedule:
+    """Critic steps per generator step of the reference WGAN code (Arjovsky et al., 2017,
+    martinarjovsky/WassersteinGAN ``main.py``): ``burst`` critic steps for the first ``warmup`` generator steps
+    and at every ``every``-th one, ``n_critic`` otherwise, so that the clipped critic is near its optimum
+    whenever the generator relies on it.
+
+    .. math:: n_D(t) = \\begin{cases}100 & t < 25 \\text{ or } t \\bmod 500 = 0\\\\ 5 & \\text{otherwise}
+              \\end{cases}
+
+    Called as ``schedule(step) -> int`` with the generator step ``step`` (0-based).
+
+    Example
+    -------
+    >>> s = CriticSchedule()
+    >>> [s(0), s(24), s(25), s(500), s(501)]
+    [100, 100, 5, 100, 5]
+    """
+
+    def __init__(self, n_critic=5, burst=100, warmup=25, every=500):
+        self.n_critic = positive(n_critic, "n_critic", integer=True)
+        self.burst = positive(burst, "burst", integer=True)
+        self.warmup = positive(warmup, "warmup", integer=True, allow_zero=True)
+        self.every = positive(every, "every", integer=True)
+
+    def __call__(self, step):
+        return self.burst if step < self.warmup or step % self.every == 0 else self.n_critic
+
+    def __repr__(self):
+        return f"CriticSchedule(n_critic={self.n_critic}, burst={self.burst}, warmup={self.warmup}, every={self.every})"
+
+
 GAN_LOSSES = {
     "minimax": (discriminator_loss, minimax_generator_loss),
     "nonsaturating": (discriminator_loss, nonsaturating_generator_loss),
     "wgan": (wasserstein_critic_loss, wasserstein_generator_loss),
     "wgan-gp": (WGANGPCriticLoss(10.0), wasserstein_generator_loss),
+    "hinge": (hinge_critic_loss, hinge_generator_loss),
 }
 
 
 def gan_losses(name):
-    """Return ``(critic_loss, generator_loss)`` for ``"minimax"``, ``"nonsaturating"``, ``"wgan"`` or ``"wgan-gp"``."""
+    """Return ``(critic_loss, generator_loss)`` for ``"minimax"``, ``"nonsaturating"``, ``"wgan"``, ``"wgan-gp"`` or
+    ``"hinge"``."""
     return GAN_LOSSES[choice(name, "name", GAN_LOSSES)]

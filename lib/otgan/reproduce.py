@@ -27,13 +27,14 @@ def reproduce(names, runs_dir="runs", force=False):
         trainer, n_steps = models.build(name, checkpoint_path=os.path.join(runs_dir, f"{name}.pt"))
         if os.path.exists(out) and not force:
             ck = load_checkpoint(out)
-            if ck.get("config") == trainer.config and ck.get("step", 0) >= n_steps:
+            if ck.get("config") == trainer.config and trainer.finished(n_steps, ck.get("step", 0),
+                                                                       ck.get("elapsed", 0.0)):
                 print(f"{name}: done already ({out})")
                 summary.append((name, ck["step"], ck["elapsed"], ck.get("metrics", {})))
                 continue
         t0 = time.perf_counter()
         trainer.train(n_steps, desc=name)
-        m = metrics.evaluate(trainer.generator, n=1000)
+        m = metrics.evaluate(trainer.sampler, n=1000)  # the EMA generator where the model keeps one
         trainer.export(out, metrics=m)
         print(f"{name}: {trainer.step} steps in {trainer.elapsed / 60:.1f} min (this call "
               f"{(time.perf_counter() - t0) / 60:.1f} min); FID {m['fid']:.1f}, precision {m['precision']:.2f}, "

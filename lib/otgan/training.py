@@ -4,15 +4,29 @@
 (see :mod:`otgan.losses`), so the vanilla GAN, WGAN (clip / SN / GP), sliced, Sinkhorn, Cramér and OT-GAN
 generators all train through the same code. Critic-free generators (SW or Sinkhorn in pixel space) pass
 ``critic=None``.
+
+Options of the loop that any model can switch on (Yazıcı et al., 2019; Zhao et al., 2020):
+
+* ``ema``: an exponential moving average of the generator's weights, used for sampling, evaluation and export
+  (the raw generator is kept for resuming);
+* ``augment``: a differentiable augmentation (:mod:`otgan.augment`) applied to every image the critic sees;
+* ``precision="bf16"``: bfloat16 autocast of the forward passes (CPU or CUDA), with the gradient penalty in
+  float32 (:func:`otgan.losses.full_precision`);
+* ``n_critic`` as a schedule ``step -> int`` (the reference WGAN's, :class:`otgan.losses.CriticSchedule`);
+* ``budget_s``: stop after that many seconds of training (equal wall-clock budgets), resumable;
+* a NaN or inf in a loss or a gradient stops training with :class:`NonFiniteError` before anything is saved, so
+  the last good checkpoint on disk stays intact.
 """
 import copy
+import math
 import os
 import time
 
 import torch
 from tqdm.auto import tqdm
 
-from ._checks import positive
+from ._checks import choice, positive
+from .augment import AugmentedCritic
 from .checkpoint import half_state_dict, load_checkpoint, load_state, save_checkpoint
 from .nets import sample_latent
 from .runtime import profile as active_profile
@@ -20,6 +34,43 @@ from .runtime import profile as active_profile
 
 def _split_logs(out):
     return out if isinstance(out, tuple) else (out, {})
+
+
+PRECISIONS = ("fp32", "bf16")
+
+
+class NonFiniteError(FloatingPointError):
+    """A loss or a gradient became NaN or inf during training (the message says which, and at which step)."""
+
+
+@torch.no_grad()
+def update_ema(ema, model, decay):
+    """Move the weights of ``ema`` toward those of ``model`` and copy its buffers (batch-norm statistics).
+
+    .. math:: \\bar\\theta \\leftarrow \\beta\\,\\bar\\theta + (1 - \\beta)\\,\\theta
+
+    Parameters
+    ----------
+    ema, model : nn.Module
+        Same architecture (``ema`` is typically a deep copy of ``model``).
+    decay : float
+        :math:`\\beta` in [0, 1).
+
+    References
+    ----------
+    Yazıcı, Foo, Winkler, Yap, Piliouras, Chandrasekhar (2019), "The Unusual Effectiveness of Averaging in GAN
+    Training", ICLR.
+    """
+    if not 0.0 <= decay < 1.0:
+        raise ValueError(f"decay must be in [0, 1), got {decay}")
+    for pe, p in zip(ema.parameters(), model.parameters()):
+        pe.lerp_(p.detach(), 1.0 - decay)
+    for be, b in zip(ema.buffers(), model.buffers()):
+        be.copy_(b)
+
+
+def _grad_norm(params):
+    return torch.nn.utils.clip_grad_norm_(params, float("inf"))
 
 
 class Trainer:
@@ -39,8 +90,8 @@ class Trainer:
     opt_generator, opt_critic : torch.optim.Optimizer, optional
         Default: Adam(lr 2e-4, betas (0.5, 0.999)).
     batch_size : int
-    n_critic : int
-        Critic steps per iteration (5 for WGAN).
+    n_critic : int or callable
+        Critic steps per iteration (5 for WGAN), or a schedule ``n_critic(step) -> int`` of the generator step.
     n_generator : int
         Generator steps per iteration (3 in OT-GAN, Salimans et al., 2018); ``step`` counts iterations.
     critic_hooks : list of callable
@@ -52,14 +103,32 @@ class Trainer:
         Where :meth:`train` saves every ``checkpoint_every`` steps and at the end, and resumes from.
     device : torch.device, optional
         Default: the generator's device.
+    ema : float, optional
+        Decay of the exponential moving average of the generator's weights (e.g. 0.999); its effective value at
+        update ``t`` is ``min(ema, (1 + t) / (10 + t))`` so that early averages forget the initialization.
+        :meth:`sample`, :attr:`sampler` and :meth:`export` use the average; ``generator`` is the raw one.
+    augment : callable, optional
+        Differentiable augmentation applied to every image the critic sees (real, fake, penalties, features).
+    precision : {"fp32", "bf16"}
+        ``"bf16"`` runs the losses under bfloat16 autocast (the weights and optimizers stay float32).
+    budget_s : float, optional
+        Training stops once ``elapsed`` (seconds spent in training steps, kept across resumes) reaches it.
     """
 
     def __init__(self, generator, critic, data, generator_loss, critic_loss=None, opt_generator=None,
                  opt_critic=None, batch_size=64, n_critic=1, critic_hooks=(), latent="gaussian", config=None,
-                 checkpoint_path=None, checkpoint_every=500, device=None, n_generator=1):
+                 checkpoint_path=None, checkpoint_every=500, device=None, n_generator=1, ema=None, augment=None,
+                 precision="fp32", budget_s=None):
         positive(batch_size, "batch_size", integer=True)
-        positive(n_critic, "n_critic", integer=True, allow_zero=True)
+        if not callable(n_critic):
+            positive(n_critic, "n_critic", integer=True, allow_zero=True)
         self.n_generator = positive(n_generator, "n_generator", integer=True)
+        if ema is not None and not (isinstance(ema, float) and 0.0 <= ema < 1.0):
+            raise ValueError(f"ema must be None or a decay in [0, 1), got {ema!r}")
+        if augment is not None and not callable(augment):
+            raise TypeError(f"augment must be None or callable, got {type(augment).__name__}")
+        self.precision = choice(precision, "precision", PRECISIONS)
+        self.budget_s = None if budget_s is None else positive(budget_s, "budget_s")
         if critic is None and n_critic:
             raise ValueError("critic is None, so n_critic must be 0")
         if critic is not None and n_critic and critic_loss is None:
@@ -84,6 +153,37 @@ class Trainer:
         self.step = 0
         self.history = {"step": [], "time": [], "generator loss": [], "critic loss": []}
         self.elapsed = 0.0
+        self.ema = ema
+        self.ema_generator = None
+        if ema is not None:
+            self.ema_generator = copy.deepcopy(self.generator).eval().requires_grad_(False)
+        self.augment = augment
+        self._critic_view = None
+        if self.critic is not None:
+            self._critic_view = AugmentedCritic(self.critic, augment) if augment is not None else self.critic
+
+    @property
+    def sampler(self):
+        """The generator to sample from: the weight average when ``ema`` is set, the raw generator otherwise."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
+    def _autocast(self):
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.precision == "bf16")
+
+    def _check_finite(self, what, value):
+        if not math.isfinite(value):
+            raise NonFiniteError(f"{what} became {value} at step {self.step + 1} (the last good checkpoint is "
+                                 f"left as it was): lower the learning rate, try precision='fp32', or check the loss")
+
+    def critic_steps(self):
+        """Critic steps of the coming iteration (``n_critic``, or the schedule's value at this step)."""
+        return int(self.n_critic(self.step)) if callable(self.n_critic) else self.n_critic
+
+    def finished(self, n_steps, step=None, elapsed=None):
+        """Whether a run at ``step`` / ``elapsed`` (default: this trainer's) has reached ``n_steps`` or the budget."""
+        step = self.step if step is None else step
+        elapsed = self.elapsed if elapsed is None else elapsed
+        return step >= n_steps or (self.budget_s is not None and elapsed >= self.budget_s)
 
     # -- sampling ---------------------------------------------------------------------------------------------
     def real_batch(self, n=None):
@@ -99,47 +199,59 @@ class Trainer:
 
     @torch.no_grad()
     def sample(self, n, z=None):
-        """``n`` generated samples (generator in eval mode), detached."""
-        was_training = self.generator.training
-        self.generator.eval()
-        out = self.generator(self.sample_latent(n) if z is None else z.to(self.device))
-        self.generator.train(was_training)
+        """``n`` generated samples (the :attr:`sampler` in eval mode), detached."""
+        g = self.sampler
+        was_training = g.training
+        g.eval()
+        out = g(self.sample_latent(n) if z is None else z.to(self.device))
+        g.train(was_training)
         return out
 
     # -- one iteration ----------------------------------------------------------------------------------------
     def train_step(self):
         """``n_critic`` critic updates then ``n_generator`` generator updates; returns the logs of this iteration."""
         logs = {}
-        for _ in range(self.n_critic):
+        critic = self._critic_view
+        for _ in range(self.critic_steps()):
             real = self.real_batch()
-            with torch.no_grad():
+            with torch.no_grad(), self._autocast():
                 fake = self.generator(self.sample_latent(self.batch_size))
-            c_loss, c_logs = _split_logs(self.critic_loss(self.critic, real, fake))
+            with self._autocast():
+                c_loss, c_logs = _split_logs(self.critic_loss(critic, real, fake.float()))
+            value = float(c_loss.detach())
+            self._check_finite("critic loss", value)
             self.opt_critic.zero_grad(set_to_none=True)
             c_loss.backward()
+            self._check_finite("critic gradient norm", float(_grad_norm(self.critic.parameters())))
             self.opt_critic.step()
             for hook in self.critic_hooks:
                 hook(self.critic)
             logs.update(c_logs)
-            logs["critic loss"] = float(c_loss.detach())
+            logs["critic loss"] = value
         if self.critic is not None:
             self.critic.requires_grad_(False)
-        for _ in range(self.n_generator):
-            real = self.real_batch()
-            fake = self.generator(self.sample_latent(self.batch_size))
-            g_loss, g_logs = _split_logs(self.generator_loss(self.critic, real, fake))
-            self.opt_generator.zero_grad(set_to_none=True)
-            g_loss.backward()
-            grad_norm = torch.nn.utils.clip_grad_norm_(self.generator.parameters(), float("inf"))
-            self.opt_generator.step()
-        if self.critic is not None:
-            self.critic.requires_grad_(True)
+        try:
+            for _ in range(self.n_generator):
+                real = self.real_batch()
+                with self._autocast():
+                    fake = self.generator(self.sample_latent(self.batch_size))
+                    g_loss, g_logs = _split_logs(self.generator_loss(critic, real, fake.float()))
+                value = float(g_loss.detach())
+                self._check_finite("generator loss", value)
+                self.opt_generator.zero_grad(set_to_none=True)
+                g_loss.backward()
+                grad_norm = float(_grad_norm(self.generator.parameters()))
+                self._check_finite("generator gradient norm", grad_norm)
+                self.opt_generator.step()
+                if self.ema_generator is not None:
+                    t = self.step * self.n_generator
+                    update_ema(self.ema_generator, self.generator, min(self.ema, (1 + t) / (10 + t)))
+        finally:
+            if self.critic is not None:
+                self.critic.requires_grad_(True)
         logs.update(g_logs)
-        logs["generator loss"] = float(g_loss.detach())
-        logs["generator grad norm"] = float(grad_norm)
-        if not torch.isfinite(torch.tensor(logs["generator loss"])):
-            raise FloatingPointError(f"generator loss became {logs['generator loss']} at step {self.step}: "
-                                     "lower the learning rate or check the loss")
+        logs["generator loss"] = value
+        logs["generator grad norm"] = grad_norm
         return logs
 
     def _record(self, logs):
@@ -152,7 +264,8 @@ class Trainer:
             h.setdefault(key, [float("nan")] * (len(h["step"]) - 1)).append(logs.get(key, float("nan")))
 
     def train(self, n_steps, callback=None, callback_every=100, progress=True, desc=None):
-        """Train until ``self.step == n_steps`` (resuming from ``checkpoint_path`` when it holds this config).
+        """Train until ``self.step == n_steps`` or the time budget ``budget_s`` is spent (resuming from
+        ``checkpoint_path`` when it holds this config).
 
         Parameters
         ----------
@@ -179,7 +292,7 @@ class Trainer:
             self.critic.train()
         if callback is not None and self.step == 0:
             callback(self)
-        while self.step < n_steps:
+        while not self.finished(n_steps):
             t0 = time.perf_counter()
             logs = self.train_step()
             self.elapsed += time.perf_counter() - t0
@@ -188,9 +301,10 @@ class Trainer:
             bar.update(1)
             if self.step % 50 == 0:
                 bar.set_postfix({k: f"{v:.3g}" for k, v in logs.items() if k.endswith("loss")}, refresh=False)
-            if callback is not None and (self.step % callback_every == 0 or self.step == n_steps):
+            last = self.finished(n_steps)
+            if callback is not None and (self.step % callback_every == 0 or last):
                 callback(self)
-            if self.checkpoint_path and (self.step % self.checkpoint_every == 0 or self.step == n_steps):
+            if self.checkpoint_path and (self.step % self.checkpoint_every == 0 or last):
                 self.save(self.checkpoint_path)
         bar.close()
         return self.history
@@ -201,6 +315,7 @@ class Trainer:
         return {
             "config": self.config, "step": self.step, "elapsed": self.elapsed, "history": self.history,
             "generator": self.generator.state_dict(), "opt_generator": self.opt_generator.state_dict(),
+            "ema_generator": None if self.ema_generator is None else self.ema_generator.state_dict(),
             "critic": None if self.critic is None else self.critic.state_dict(),
             "opt_critic": None if self.opt_critic is None else self.opt_critic.state_dict(),
             "rng_cpu": torch.get_rng_state(),
@@ -222,6 +337,8 @@ class Trainer:
         self._check_config(ckpt, path)
         self.generator.load_state_dict(ckpt["generator"])
         self.opt_generator.load_state_dict(ckpt["opt_generator"])
+        if self.ema_generator is not None:
+            self.ema_generator.load_state_dict(ckpt["ema_generator"])
         if self.critic is not None:
             self.critic.load_state_dict(ckpt["critic"])
             self.opt_critic.load_state_dict(ckpt["opt_critic"])
@@ -232,9 +349,10 @@ class Trainer:
         return self
 
     def export(self, path, metrics=None):
-        """Write a lean, shippable checkpoint: generator (and critic) in float16, config, history, metrics."""
+        """Write a lean, shippable checkpoint: the :attr:`sampler` (the EMA generator when there is one) and the
+        critic in float16, config, history, metrics."""
         state = {"config": self.config, "step": self.step, "elapsed": self.elapsed, "history": self.history,
-                 "generator": half_state_dict(self.generator),
+                 "generator": half_state_dict(self.sampler),
                  "critic": None if self.critic is None else half_state_dict(self.critic),
                  "metrics": metrics or {}, "shipped": True}
         return save_checkpoint(path, state)
@@ -244,6 +362,8 @@ class Trainer:
         ckpt = load_checkpoint(path, map_location=self.device)
         self._check_config(ckpt, path)
         load_state(self.generator, ckpt["generator"])
+        if self.ema_generator is not None:
+            load_state(self.ema_generator, ckpt["generator"])
         if self.critic is not None and ckpt.get("critic") is not None:
             load_state(self.critic, ckpt["critic"])
         self.step, self.elapsed, self.history = ckpt["step"], ckpt["elapsed"], ckpt["history"]
@@ -277,7 +397,8 @@ class Trainer:
                                         f"not train it. Make it with `{make}` (or train from scratch with "
                                         f"OTGAN_PROFILE=full).")
             ckpt = load_checkpoint(shipped, map_location="cpu")
-            if ckpt.get("config") == self.config and ckpt.get("step", 0) >= n_steps:
+            if ckpt.get("config") == self.config and self.finished(n_steps, ckpt.get("step", 0),
+                                                                   ckpt.get("elapsed", 0.0)):
                 self.load_exported(shipped)
                 print(f"Loaded shipped checkpoint {os.path.basename(shipped)}: {self.step} steps, "
                       f"trained in {self.elapsed / 60:.1f} min by the project's script.")
