@@ -29,14 +29,24 @@
 # looks at what is known about running SGD on such a loss {cite}`tanguy2023sgd` and about its local
 # optima {cite}`tanguy2023properties`.
 
-# %%
-# Colab bootstrap (does nothing elsewhere): fetch the repository (for data/) and install its package.
-import importlib.util, os, sys  # noqa: E401
+# %% tags=["remove-cell"]
+# Colab bootstrap (hidden in the HTML; does nothing outside Colab): clone the repository for its package and
+# data/, install the package, work in its chapters/. Written by `make notebooks` from _config.yml.
+import importlib, importlib.util, os, subprocess, sys  # noqa: E401
 REPO, HERE = "https://github.com/otgan-book/optimal-transport-for-gans", "/content/otgan-book"
 if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab"):
-    if not os.path.isdir(HERE):
-        os.system(f"git clone -q --depth 1 {REPO} {HERE} && {sys.executable} -m pip install -q -e {HERE}/lib")
-    sys.path.insert(0, f"{HERE}/lib"), os.chdir(f"{HERE}/chapters")
+    if not os.path.isdir(f"{HERE}/lib"):
+        clone = subprocess.run(["git", "clone", "-q", "--depth", "1", REPO, HERE], capture_output=True, text=True)
+        if clone.returncode != 0:
+            raise RuntimeError(f"Could not clone the book's repository {REPO}: {clone.stderr.strip()}\n"
+                               "This notebook needs it (the otgan package and data/). Check that the runtime is "
+                               "online and the URL is right (a fork sets repository.url in _config.yml and runs "
+                               "`make notebooks`).")
+    if importlib.util.find_spec("otgan") is None:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"{HERE}/lib"], check=True)
+        importlib.invalidate_caches()
+    os.environ["OTGAN_DATA"] = f"{HERE}/data"
+    os.chdir(f"{HERE}/chapters")
 
 # %% tags=["parameters"]
 SEED = 0
