@@ -43,9 +43,9 @@
 #
 # ## How to run it
 #
-# **In Colab.** Use the rocket button at the top of a page, then *Colab*. The notebook's first code cell (not shown on
-# this page) clones the repository and installs its package `otgan` when (and only when) it runs inside Colab. Choose a GPU runtime
-# (*Runtime → Change runtime type*) to train the models from scratch in minutes.
+# **In Colab.** Use the rocket button at the top of a page, then *Colab*. The notebook's first code cell (not
+# shown on this page) clones the repository and installs its package `otgan` when (and only when) it runs inside
+# Colab. Choose a GPU runtime (*Runtime → Change runtime type*) to train the models from scratch in minutes.
 #
 # **Locally.** `make book` creates `.venv`, installs the pinned requirements and builds this HTML; `make test`
 # runs the unit tests and executes every chapter. Everything works offline on a CPU.
