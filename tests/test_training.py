@@ -316,3 +316,13 @@ def test_budget_stops_training_and_counts_across_resumes(tmp_path):
     with pytest.raises(ValueError, match="budget_s"):
         training.Trainer(nets.MLPGenerator(2, 2), None, torch.zeros(4, 2), lambda c, r, f: f.sum(), n_critic=0,
                          budget_s=-1.0)
+
+
+def test_interpolate_gradient_norms_of_a_linear_critic():
+    w = torch.tensor([3.0, 4.0], dtype=torch.float64)
+    real, fake = torch.randn(16, 2, dtype=torch.float64), torch.randn(16, 2, dtype=torch.float64)
+    norms = losses.interpolate_gradient_norms(lambda x: x @ w, real, fake)
+    assert norms.dtype == torch.float64 and torch.allclose(norms, torch.full((16,), 5.0, dtype=torch.float64))
+    assert losses.gradient_penalty(lambda x: x @ w, real, fake).item() == pytest.approx(16.0)
+    with pytest.raises(ValueError, match="same shape"):
+        losses.interpolate_gradient_norms(lambda x: x @ w, real, fake[:3])

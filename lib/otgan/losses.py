@@ -74,13 +74,25 @@ def full_precision(device):
     return torch.autocast(torch.device(device).type, enabled=False)
 
 
-def gradient_penalty(critic, real, fake, one_sided=False):
-    """Gradient penalty of WGAN-GP (Gulrajani et al., 2017) on random interpolates.
+def interpolate_gradient_norms(critic, real, fake, create_graph=False):
+    """Gradient norms of the critic at random interpolates of real and generated samples.
 
-    .. math:: \\mathbb{E}_{\\hat x}\\big[(\\|\\nabla D(\\hat x)\\|_2 - 1)^2\\big],\\quad
-              \\hat x = t x + (1 - t) G(z),\\ t \\sim U[0, 1]
+    .. math:: \\|\\nabla D(\\hat x)\\|_2,\\quad \\hat x = t x + (1 - t) G(z),\\ t \\sim U[0, 1]
 
-    ``one_sided=True`` penalizes only norms above one: :math:`\\max(0, \\|\\nabla D\\| - 1)^2`.
+    What the gradient penalty holds near 1 (Gulrajani et al., 2017); computed in at least float32, with autocast
+    off, so the double backward of the penalty is exact under bf16 training.
+
+    Parameters
+    ----------
+    critic : callable
+        Maps a batch to one value per sample.
+    real, fake : Tensor, shape (n, ...)
+    create_graph : bool
+        Keep the graph (for a penalty that is backpropagated).
+
+    Returns
+    -------
+    Tensor, shape (n,)
     """
     if real.shape != fake.shape:
         raise ValueError(f"real and fake must have the same shape, got {tuple(real.shape)} and {tuple(fake.shape)}")
@@ -89,8 +101,19 @@ def gradient_penalty(critic, real, fake, one_sided=False):
     t = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
     x_hat = (t * real + (1 - t) * fake).requires_grad_(True)
     with full_precision(real.device):  # the double backward stays in float32 under bf16 autocast
-        grad, = torch.autograd.grad(critic(x_hat).to(dtype).sum(), x_hat, create_graph=True)
-    excess = grad.flatten(1).norm(dim=1) - 1
+        grad, = torch.autograd.grad(critic(x_hat).to(dtype).sum(), x_hat, create_graph=create_graph)
+    return grad.flatten(1).norm(dim=1)
+
+
+def gradient_penalty(critic, real, fake, one_sided=False):
+    """Gradient penalty of WGAN-GP (Gulrajani et al., 2017) on random interpolates.
+
+    .. math:: \\mathbb{E}_{\\hat x}\\big[(\\|\\nabla D(\\hat x)\\|_2 - 1)^2\\big],\\quad
+              \\hat x = t x + (1 - t) G(z),\\ t \\sim U[0, 1]
+
+    ``one_sided=True`` penalizes only norms above one: :math:`\\max(0, \\|\\nabla D\\| - 1)^2`.
+    """
+    excess = interpolate_gradient_norms(critic, real, fake, create_graph=True) - 1
     if one_sided:
         excess = excess.clamp(min=0)
     return excess.pow(2).mean()
