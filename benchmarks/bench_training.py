@@ -1,10 +1,14 @@
-"""Time per training iteration of every MNIST model of the book (critic steps + generator steps), on the CPU and,
-when there is one, on the GPU.
+"""Time per training iteration of every MNIST model of the book (critic steps + generator steps), in float32 and
+under bfloat16 autocast, on the CPU (one thread, as the shipped models were trained) and, when there is one, on
+the GPU.
 
     python benchmarks/bench_training.py            # writes benchmarks/training.md
 
 One iteration is what ``Trainer.train_step`` does: ``n_critic`` critic updates then ``n_generator`` generator
-updates, at the model's batch size. Median over repeats after warm-up.
+updates, at the model's batch size (the WGAN-clip reference schedule's 100-step bursts are not timed: the
+table shows its ordinary iteration). fp32 and bf16 iterations alternate, so that a machine shared with other
+jobs slows both alike; median over repeats after warm-up. bf16 is used by a model only where this table shows it
+faster (``precision`` in its config).
 """
 import os
 import platform
@@ -21,21 +25,30 @@ from otgan.nets import count_parameters
 REPEATS = int(os.environ.get("BENCH_REPEATS", 15))
 
 
-def time_step(trainer, repeats=REPEATS, warmup=3):
-    for _ in range(warmup):
-        trainer.train_step()
-    sync = torch.cuda.synchronize if trainer.device.type == "cuda" else (lambda: None)
-    times = []
+PRECISIONS = ("fp32", "bf16")
+
+
+def time_steps(trainers, repeats=REPEATS, warmup=3):
+    """Median seconds per ``train_step`` of each trainer, their iterations interleaved."""
+    for tr in trainers:
+        if callable(tr.n_critic):             # a schedule (WGAN-clip): time its ordinary iteration
+            tr.n_critic = tr.n_critic.n_critic
+        for _ in range(warmup):
+            tr.train_step()
+    sync = torch.cuda.synchronize if trainers[0].device.type == "cuda" else (lambda: None)
+    times = [[] for _ in trainers]
     for _ in range(repeats):
-        sync()
-        t0 = time.perf_counter()
-        trainer.train_step()
-        sync()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for tr, ts in zip(trainers, times):
+            sync()
+            t0 = time.perf_counter()
+            tr.train_step()
+            sync()
+            ts.append(time.perf_counter() - t0)
+    return [statistics.median(ts) for ts in times]
 
 
-def main(out="benchmarks/training.md"):
+def main(out="benchmarks/training.md", threads=1):
+    torch.set_num_threads(threads)
     seed_everything(0)
     real = load_mnist("train").images
     devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
@@ -43,25 +56,38 @@ def main(out="benchmarks/training.md"):
     for name in models.REGISTRY:
         row = {"model": name}
         for dev in devices:
-            trainer, _ = models.build(name, device=dev, data=real)
-            row[dev.type] = time_step(trainer)
+            trainers = [models.build(name, device=dev, data=real)[0] for _ in PRECISIONS]
+            for tr, prec in zip(trainers, PRECISIONS):
+                tr.precision = prec
+            for prec, t in zip(PRECISIONS, time_steps(trainers)):
+                row[f"{dev.type} {prec}"] = t
+            trainer = trainers[0]
+            row["uses"] = trainer.config.get("precision", "fp32")
             row["params G"] = count_parameters(trainer.generator)
             row["params D"] = count_parameters(trainer.critic) if trainer.critic is not None else 0
-            row["loop"] = (f"{trainer.n_critic} critic + {trainer.n_generator} generator, "
+            row["loop"] = (f"{trainer.critic_steps()} critic + {trainer.n_generator} generator, "
                            f"batch {trainer.batch_size}")
         print(name, {k: v for k, v in row.items() if k != "model"}, flush=True)
         rows.append(row)
-    cols = [d.type for d in devices]
-    lines = ["# Benchmark: one training iteration of each MNIST model", "",
-             f"`python benchmarks/bench_training.py` — {describe()}; {platform.machine()}; median of {REPEATS} "
-             f"iterations after 3 warm-up; {time.strftime('%Y-%m-%d')}.", "",
-             "| model | iteration | params G | params D | " + " | ".join(f"{c} (ms)" for c in cols) + " |",
-             "|---|---|---|---|" + "---|" * len(cols)]
+    cols = [f"{d.type} {p}" for d in devices for p in PRECISIONS]
+    lines = ["# Benchmark: one training iteration of each MNIST model, fp32 and bf16", "",
+             f"`python benchmarks/bench_training.py` — {describe()}; {platform.machine()}; torch threads "
+             f"{torch.get_num_threads()}; median of {REPEATS} iterations after 3 warm-up, fp32 and bf16 "
+             f"interleaved; {time.strftime('%Y-%m-%d')}. *speed-up* = fp32 / bf16 time; *uses*: the precision "
+             "in the model's config.", "",
+             "| model | iteration | params G | params D | " + " | ".join(f"{c} (ms)" for c in cols)
+             + " | speed-up | uses |",
+             "|---|---|---|---|" + "---|" * len(cols) + "---|---|"]
     for r in rows:
         lines.append(f"| {r['model']} | {r['loop']} | {r['params G']:,} | {r['params D']:,} | "
-                     + " | ".join(f"{r[c] * 1000:.1f}" for c in cols) + " |")
+                     + " | ".join(f"{r[c] * 1000:.1f}" for c in cols)
+                     + f" | {r['cpu fp32'] / r['cpu bf16']:.2f}x | {r['uses']} |")
+    lines += ["", "The models that solve Sinkhorn problems (sinkhorn_mlp, otgan_mlp) are timed here with the solves "
+              "under autocast too; they train in fp32, because log-domain Sinkhorn at small eps needs float32. "
+              "The runs shared the machine with other jobs (two cores); the interleaving makes the ratio fair, the "
+              "absolute times are upper bounds."]
     if not torch.cuda.is_available():
-        lines += ["", "No GPU was available for this run; the GPU column appears when one is."]
+        lines += ["", "No GPU was available for this run; the GPU columns appear when one is."]
     with open(out, "w") as fh:
         fh.write("\n".join(lines) + "\n")
     print("\n".join(lines))
