@@ -90,3 +90,15 @@ def test_load_trains_in_smoke_and_resets_the_seed(monkeypatch):
         assert torch.equal(p, q)        # independent of what was loaded before
     fig = plotting.sample_grids(a, n=4, nrow=2)
     assert len(fig.axes) == 2 and "steps" in fig.axes[0].get_title()
+
+
+@pytest.mark.parametrize("name", ["sngan_hinge_mlp", "wgan_gp_ema_mlp", "dcgan_ema"])
+def test_budgeted_models_train_as_their_config_says(name, monkeypatch):
+    monkeypatch.setenv("OTGAN_PROFILE", "book")
+    trainer, _ = models.build(name, data=torch.zeros(8, 1, 28, 28))
+    cfg = trainer.config
+    assert trainer.budget_s == cfg["budget_s"] == models.BUDGET_S
+    assert trainer.ema == cfg["ema"] and trainer.ema_generator is not None and trainer.sampler is not trainer.generator
+    assert trainer.precision == cfg["precision"] and trainer.augment.policy == (cfg["augment"],)
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    assert models.build(name, data=torch.zeros(8, 1, 28, 28))[0].budget_s is None   # smoke: a step count
