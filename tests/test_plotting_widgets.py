@@ -68,3 +68,31 @@ def test_new_panels_train_and_draw():
     p.controls["n_steps"].value = 20
     assert p.children[1].value != before and p.k_eff > 0
     plt.close("all")
+
+
+def test_plot_plan_draws_diffuse_plans_in_full():
+    # a diffuse (independent) plan: every entry carries 1/m of its row's mass, so every segment is drawn, faintly;
+    # a permutation: n opaque segments
+    n = 60
+    x, y = torch.randn(n, 2), torch.randn(n, 2)
+    fig, axes = plt.subplots(1, 2)
+    plotting.plot_plan(x, y, torch.full((n, n), 1.0 / n**2), ax=axes[0])
+    plotting.plot_plan(x, y, torch.eye(n) / n, ax=axes[1])
+    diffuse, perm = axes[0].collections[0], axes[1].collections[0]
+    assert len(diffuse.get_segments()) == n * n
+    assert np.allclose(diffuse.get_colors()[:, 3], 1.0 / n)
+    assert len(perm.get_segments()) == n and np.allclose(perm.get_colors()[:, 3], 1.0)
+    import pytest
+
+    with pytest.raises(ValueError, match="plan must have shape"):
+        plotting.plot_plan(x, y, torch.ones(n, n + 1))
+    plt.close(fig)
+
+
+def test_panel_controls_keep_their_width():
+    # the controls column must not shrink to zero width beside a wide picture (02's gan_panel on a narrow page)
+    panel = widgets.transport_panel(n=10)
+    column = panel.children[0]
+    assert column.layout.min_width == "340px" and panel.layout.flex_flow == "row wrap"
+    assert all(w.layout.min_width for w in panel.controls.values())
+    assert "white-space: normal" in column.children[-1].value

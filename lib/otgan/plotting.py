@@ -66,18 +66,42 @@ def plot_critic(critic, ax=None, lim=LIM, levels=20, title=None, colorbar=True):
     return ax
 
 
-def plot_plan(x, y, plan, ax=None, title=None, max_lines=2000, lim=None):
-    """Draw a transport plan between two 2-D clouds: a segment from :math:`x_i` to :math:`y_j` for each of the
-    ``max_lines`` heaviest entries, its opacity proportional to the mass :math:`P_{ij}`."""
+def plot_plan(x, y, plan, ax=None, title=None, max_lines=None, lim=None, min_share=1e-3):
+    """Draw a transport plan between two 2-D clouds: a segment from :math:`x_i` to :math:`y_j` for every entry
+    that carries at least ``min_share`` of the mass of :math:`x_i`, drawn with opacity equal to that share,
+    :math:`P_{ij} / \\sum_k P_{ik}`.
+
+    A permutation (each point sends all its mass to one point) is drawn as opaque segments; a diffuse entropic
+    plan, whose rows spread their mass over many targets, as a faint haze of many segments, so that the picture
+    says how spread the plan is (drawing only the heaviest entries would make a diffuse plan look clustered).
+
+    Parameters
+    ----------
+    x : Tensor or array, shape (n, 2)
+    y : Tensor or array, shape (m, 2)
+    plan : Tensor or array, shape (n, m)
+        Non-negative transport plan.
+    max_lines : int, optional
+        Draw at most this many segments (the heaviest); default: all that pass ``min_share``.
+    lim : float, optional
+        Axis limits :math:`[-lim, lim]^2`.
+    min_share : float
+        Entries below this share of their row's mass are not drawn.
+    """
     ax = ax or plt.gca()
-    x, y, P = _np(x), _np(y), _np(plan)
-    flat = np.argsort(P, axis=None)[::-1][:max_lines]
-    i, j = np.unravel_index(flat, P.shape)
-    w = P[i, j] / P.max()
-    keep = w > 1e-3
-    segs = np.stack([x[i[keep]], y[j[keep]]], axis=1)
-    colors = np.zeros((keep.sum(), 4))
-    colors[:, 3] = np.clip(w[keep], 0.02, 1)
+    x, y, P = _np(x), _np(y), _np(plan).astype(np.float64)
+    if P.shape != (len(x), len(y)):
+        raise ValueError(f"plan must have shape (len(x), len(y)) = {(len(x), len(y))}, got {P.shape}")
+    if (P < 0).any():
+        raise ValueError("plan must be non-negative")
+    share = P / np.maximum(P.sum(axis=1, keepdims=True), np.finfo(float).tiny)
+    i, j = np.nonzero(share >= min_share)
+    if max_lines is not None and len(i) > max_lines:
+        top = np.argsort(share[i, j])[::-1][:max_lines]
+        i, j = i[top], j[top]
+    segs = np.stack([x[i], y[j]], axis=1)
+    colors = np.zeros((len(i), 4))
+    colors[:, 3] = np.clip(share[i, j], 0.0, 1.0)
     ax.add_collection(matplotlib.collections.LineCollection(segs, colors=colors, linewidths=0.8))
     ax.scatter(x[:, 0], x[:, 1], s=12, c="C0", label=r"$x_i \sim \mu$", zorder=3)
     ax.scatter(y[:, 0], y[:, 1], s=12, c="C3", label=r"$y_j \sim \nu$", zorder=3)
@@ -87,6 +111,11 @@ def plot_plan(x, y, plan, ax=None, title=None, max_lines=2000, lim=None):
     if title:
         ax.set_title(title)
     return ax
+
+
+def legend_below(ax, ncol=2, **kwargs):
+    """A legend under the axes, outside the data area, so that it never hides a mode or a target point."""
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=ncol, frameon=False, **kwargs)
 
 
 def tile_images(images, nrow=8, pad=1):
@@ -210,12 +239,13 @@ def animate_panels(runs, steps, target=None, interval=150, lim=LIM, step_label="
 def sample_grids(trainers, n=64, nrow=8, seed=0, width=5.0):
     """One image grid of ``n`` samples per trained model (a dict name -> :class:`otgan.training.Trainer`), side
     by side, titled with the steps and training minutes; the same latent codes for models of the same latent
-    size (:func:`otgan.metrics.generate` with ``seed``)."""
+    size (:func:`otgan.metrics.generate` with ``seed``). Samples come from the trainer's ``sampler`` (the EMA
+    generator of the models that keep one)."""
     from .metrics import generate
 
     fig, axes = plt.subplots(1, len(trainers), figsize=(width * len(trainers), width + 0.4), squeeze=False)
     for ax, (name, trainer) in zip(axes[0], trainers.items()):
-        image_grid(generate(trainer.generator, n, seed=seed), nrow=nrow, ax=ax,
+        image_grid(generate(trainer.sampler, n, seed=seed), nrow=nrow, ax=ax,
                    title=f"{name}: {trainer.step} steps, {trainer.elapsed / 60:.0f} min")
     fig.tight_layout()
     return fig

@@ -5,13 +5,25 @@ import matplotlib.pyplot as plt
 import torch
 
 from .data import TOYS, toy
-from .plotting import figure_png, plot_plan, plot_samples
+from .plotting import figure_png, legend_below, plot_plan, plot_samples
 
 
 def _labelled(widget, width="320px"):
-    widget.layout = W.Layout(width=width)
+    widget.layout = W.Layout(width=width, min_width=width)
     widget.style = {"description_width": "110px"}
     return widget
+
+
+def _caption_html(text):
+    """Caption markup that wraps (widget HTML otherwise keeps one line and clips it); ``text`` may hold <br>."""
+    return f'<div style="white-space: normal; line-height: 1.4; font-size: 90%; max-width: 330px">{text}</div>'
+
+
+def _panel(left, image):
+    """Controls (a fixed 340 px column that never shrinks) beside the picture; the picture wraps below the
+    controls on a narrow page instead of squeezing them to zero width."""
+    column = W.VBox(left, layout=W.Layout(width="340px", min_width="340px", flex="0 0 340px"))
+    return W.HBox([column, image], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
 
 
 def toy_panel(name="8gaussians", n=1000, noise=None, seed=0):
@@ -41,16 +53,16 @@ def toy_panel(name="8gaussians", n=1000, noise=None, seed=0):
         plot_samples(x, ax=ax, color="C0", s=3, label="samples")
         if dist.centers is not None:
             ax.scatter(*dist.centers.T, marker="x", c="C3", s=40, label="mode centres")
-        ax.legend(loc="upper right", fontsize=8)
+        legend_below(ax, fontsize=8)
         ax.set_title(f"{c['name']}: n={c['n']}, noise={c['noise']:.2f}")
         image.value = figure_png(fig)
         modes = "continuous support" if dist.centers is None else f"{len(dist.centers)} modes"
-        caption.value = f"<small>{c['name']}: {modes}; mean ({x[:, 0].mean():.2f}, {x[:, 1].mean():.2f})</small>"
+        caption.value = _caption_html(f"{c['name']}: {modes}; mean ({x[:, 0].mean():.2f}, {x[:, 1].mean():.2f})")
 
     for w in controls.values():
         w.observe(redraw, names="value")
     redraw()
-    panel = W.HBox([W.VBox(list(controls.values()) + [caption]), image])
+    panel = _panel(list(controls.values()) + [caption], image)
     panel.controls, panel.redraw = controls, redraw
     return panel
 
@@ -88,18 +100,19 @@ def transport_panel(source="8gaussians", target="moons", n=60, eps=0.05):
         fig, axes = plt.subplots(1, 2, figsize=(8.4, 4.2))
         plot_plan(x, y, exact, ax=axes[0], title="exact plan (POT)", lim=2.6)
         plot_plan(x, y, res.plan, ax=axes[1], title=f"Sinkhorn plan, eps={c['eps']:.3g}", lim=2.6)
-        axes[0].legend(loc="lower left", fontsize=8)
+        legend_below(axes[0], fontsize=8)
         image.value = figure_png(fig)
-        caption.value = (
-            f"<small>W2 = {float((exact * C.numpy()).sum()) ** 0.5:.3f}; entropic cost = {float(res.cost):.3f}; "
-            f"Sinkhorn divergence = {float(T.sinkhorn_divergence(x, y, c['eps'], n_iter=2000)):.3f}; "
-            f"SW2 = {float(T.sliced_wasserstein(x, y, 500)):.3f}; "
-            f"energy = {float(T.energy_distance(x, y)):.3f}</small>")
+        caption.value = _caption_html(
+            f"W<sub>2</sub> = {float((exact * C.numpy()).sum()) ** 0.5:.3f}<br>"
+            f"OT<sub>&epsilon;</sub> = {float(res.cost):.3f}<br>"
+            f"S<sub>&epsilon;</sub> = {float(T.sinkhorn_divergence(x, y, c['eps'], n_iter=2000)):.3f}<br>"
+            f"SW<sub>2</sub> = {float(T.sliced_wasserstein(x, y, 500)):.3f} (L = 500 projections)<br>"
+            f"energy distance = {float(T.energy_distance(x, y)):.3f}")
 
     for w in controls.values():
         w.observe(redraw, names="value")
     redraw()
-    panel = W.HBox([W.VBox(list(controls.values()) + [caption], layout=W.Layout(width="340px")), image])
+    panel = _panel(list(controls.values()) + [caption], image)
     panel.controls, panel.redraw = controls, redraw
     return panel
 
@@ -114,7 +127,7 @@ def _action_panel(controls, action, label="Train", image_width="400px", seed=0):
     button = W.Button(description=label, button_style="primary", icon="play")
     image = W.Image(format="png", layout=W.Layout(width=image_width))
     caption = W.HTML()
-    panel = W.HBox([W.VBox(list(controls.values()) + [button, caption], layout=W.Layout(width="340px")), image])
+    panel = _panel(list(controls.values()) + [button, caption], image)
 
     def run(_=None):
         values = {k: w.value for k, w in controls.items()}
@@ -125,7 +138,7 @@ def _action_panel(controls, action, label="Train", image_width="400px", seed=0):
         finally:
             button.disabled, button.description = False, label
         image.value = figure_png(fig)
-        caption.value = f"<small>{text}</small>"
+        caption.value = _caption_html(text)
         panel.trainer = panel.result = result
 
     button.on_click(run)
@@ -339,15 +352,15 @@ def dot_panel(toy_name="25gaussians", train_steps=500, lr=0.05, n_steps=20, k_sc
             ax.plot([a[0], b[0]], [a[1], b[1]], c="k", lw=0.4, alpha=0.5)
         ax.scatter(*y.T, s=3, c="C3", alpha=0.5, label="generator")
         ax.scatter(*moved.T, s=3, c="C2", alpha=0.7, label="after DOT")
-        ax.legend(loc="upper right", fontsize=7)
+        legend_below(ax, fontsize=7)
         ax.set_title(f"{toy_name}: {c['n_steps']} DOT updates")
         image.value = figure_png(fig)
-        caption.value = (f"<small>K_eff {k_eff:.3f}; W2 to target {w_before:.3f} before, "
-                         f"{float(wasserstein(moved, ref)):.3f} after</small>")
+        caption.value = _caption_html(f"K_eff {k_eff:.3f}; W2 to target {w_before:.3f} before, "
+                                      f"{float(wasserstein(moved, ref)):.3f} after")
 
     for w in controls.values():
         w.observe(redraw, names="value")
     redraw()
-    panel = W.HBox([W.VBox(list(controls.values()) + [caption], layout=W.Layout(width="340px")), image])
+    panel = _panel(list(controls.values()) + [caption], image)
     panel.controls, panel.redraw, panel.trainer, panel.k_eff = controls, redraw, trainer, k_eff
     return panel
