@@ -102,3 +102,13 @@ def test_budgeted_models_train_as_their_config_says(name, monkeypatch):
     assert trainer.precision == cfg["precision"] and trainer.augment.policy == (cfg["augment"],)
     monkeypatch.setenv("OTGAN_PROFILE", "smoke")
     assert models.build(name, data=torch.zeros(8, 1, 28, 28))[0].budget_s is None   # smoke: a step count
+
+
+def test_corrupted_real_is_real_vs_real_plus_the_corruption():
+    from otgan import metrics
+
+    clean = calibration.corrupted_real("blur (sigma, px)", 0.0, n=300)
+    assert clean["fid"] == pytest.approx(metrics.real_vs_real(n=300)["fid"])
+    assert calibration.corrupted_real("blur (sigma, px)", 1.0, n=300)["fid"] > 5 * clean["fid"]
+    with pytest.raises(ValueError, match="kind"):
+        calibration.corrupted_real("jpeg", 1.0)
