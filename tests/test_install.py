@@ -182,10 +182,10 @@ def test_chapter_runs_like_colab_from_the_wheel(wheel_venv, tmp_path, smoke_env)
     boot = _first_code_cell(nb)
     install = repr([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel_venv["wheel"])])
     boot.source = _colab_cell(f"file://{ROOT}", here, install).split("\n", 1)[1]
-    nb.cells.append(nbformat.v4.new_code_cell(textwrap.dedent(f"""
+    nb.cells.append(nbformat.v4.new_code_cell(textwrap.dedent("""
         import json, os, sys
-        print("COLAB" + json.dumps({{"otgan": otgan.__file__, "cwd": os.getcwd(), "path": sys.path,
-                                    "data": otgan.runtime.data_dir()}}))
+        print("COLAB" + json.dumps({"otgan": otgan.__file__, "cwd": os.getcwd(), "path": sys.path,
+                                    "data": otgan.runtime.data_dir()}))
     """)))
     notebook = tmp_path / "in.ipynb"
     nbformat.write(nb, notebook)
