@@ -88,7 +88,7 @@ def load_or_run_toys(steps, path=None, **kwargs):
         with open(path) as fh:
             stored = json.load(fh)
         if stored.get("steps") == steps:
-            print(f"2-D comparison: read {path} ({steps} steps per run, made by python -m otgan.reproduce)")
+            print(f"2-D comparison: read {os.path.basename(path)} ({steps} steps per run, made by {TOY_COMMAND})")
             return stored["rows"]
         if book:
             raise ValueError(f"{path} holds runs of {stored.get('steps')} steps, the book profile wants {steps}: "
