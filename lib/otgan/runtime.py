@@ -88,7 +88,7 @@ def data_path(name, make=None):
     except FileNotFoundError as err:
         if make is None:
             raise
-        raise FileNotFoundError(f"shipped file {name} not found: {err} To make this file: `{make}`.") from None
+        raise FileNotFoundError(f"{err} The command that makes {name}: `{make}`.") from None
     if make is not None and not os.path.exists(path):
         raise FileNotFoundError(f"shipped file {path} is missing: make it with `{make}` "
                                 f"(or restore data/ from the repository).")
