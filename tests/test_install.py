@@ -65,6 +65,65 @@ def test_bootstrap_says_clearly_when_the_clone_fails(tmp_path):
     assert "repository.url in _config.yml" in proc.stderr
 
 
+# -- shipped data: where it is looked for, and what the book profile does without it ------------------------------
+
+@pytest.fixture
+def no_checkout(monkeypatch):
+    """As if the package were installed outside a checkout: only $OTGAN_DATA can point at the data."""
+    from otgan import runtime
+
+    monkeypatch.setattr(runtime, "_checkout_data", lambda: None)
+    monkeypatch.delenv("OTGAN_DATA", raising=False)
+    return monkeypatch
+
+
+def test_data_dir_says_where_it_looked(no_checkout, tmp_path):
+    from otgan import runtime
+
+    with pytest.raises(FileNotFoundError, match="OTGAN_DATA=<clone>/data"):
+        runtime.data_dir()
+    with pytest.raises(FileNotFoundError, match="python -m otgan.classifier"):
+        runtime.data_path("mnist_classifier.pt", make="python -m otgan.classifier")
+    no_checkout.setenv("OTGAN_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError, match="not a directory"):
+        runtime.data_dir()
+    no_checkout.setenv("OTGAN_DATA", str(tmp_path))
+    assert runtime.data_dir() == str(tmp_path)
+    assert runtime.data_path("x.pt") == str(tmp_path / "x.pt")  # may not exist: a script is about to write it
+    with pytest.raises(FileNotFoundError, match="make it with `make x`"):
+        runtime.data_path("x.pt", make="make x")
+    with pytest.raises(TypeError, match="name"):
+        runtime.data_path("")
+
+
+def test_checkout_data_is_found_without_the_variable():
+    from otgan import runtime
+
+    assert runtime._checkout_data() == str(ROOT / "data") and runtime.data_dir() == str(ROOT / "data")
+
+
+def test_book_profile_never_trains_a_missing_shipped_model(no_checkout, tmp_path):
+    from otgan import comparison, models
+
+    no_checkout.setenv("OTGAN_PROFILE", "book")
+    no_checkout.setenv("OTGAN_DATA", str(tmp_path))
+    trained = []
+    no_checkout.setattr(models.Trainer, "train", lambda self, *a, **k: trained.append(a))
+    with pytest.raises(FileNotFoundError, match="--only gan_mlp"):
+        models.load(["gan_mlp"])
+    trainer, n_steps = models.build("gan_mlp", device="cpu")
+    with pytest.raises(FileNotFoundError, match="python -m otgan.reproduce --profile book --only gan_mlp"):
+        trainer.load_or_train(n_steps, shipped=str(tmp_path / "gan_mlp.pt"))
+    trainer.config = dict(trainer.config, lr=1.0)  # a shipped file made for another config
+    with pytest.raises(ValueError, match="--only gan_mlp --force"):
+        trainer.load_or_train(n_steps, shipped=str(ROOT / "data" / "gan_mlp.pt"))
+    with pytest.raises(FileNotFoundError, match="--only toys"):
+        comparison.load_or_run_toys(comparison.toy_steps())
+    assert not trained
+    no_checkout.setenv("OTGAN_PROFILE", "smoke")  # smoke (and full) train, with or without data
+    assert trainer.load_or_train(n_steps, shipped=str(tmp_path / "gan_mlp.pt")) == "trained" and trained
+
+
 # -- the package from a wheel, not editable ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
