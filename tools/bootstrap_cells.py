@@ -79,7 +79,8 @@ def sync(paths=CHAPTERS, check=False):
         text = path.read_text()
         old = first_code_cell(text)
         if "Colab bootstrap" not in old:
-            raise ValueError(f"{path.name}: the first code cell is not the Colab bootstrap")
+            raise ValueError(f"{path.name}: the first code cell is not the Colab bootstrap; start the chapter with "
+                             f"a copy of the first code cell of {paths[0].name} (this script then keeps it current)")
         if old != want:
             changed.append(path)
             if not check:
