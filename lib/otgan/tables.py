@@ -1,0 +1,108 @@
+"""Tables on the page: recorded Markdown reports shown as real tables, and DataFrames that fit the page.
+
+The book's recorded benchmarks are Markdown files (``benchmarks/*.md``). A notebook output of type
+``text/markdown`` is rendered by myst-nb as CommonMark, which has no tables, so the pipes would show as raw text;
+:func:`show_markdown` therefore displays the prose blocks as Markdown and each pipe table as a pandas table
+(HTML), which renders the same in the book, in Jupyter and in Colab.
+"""
+import re
+
+import pandas as pd
+
+_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _cells(line):
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def parse_markdown_table(lines):
+    """A pandas DataFrame from the lines of one Markdown pipe table (header, ``|---|`` separator, rows).
+
+    Parameters
+    ----------
+    lines : list of str
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per header cell, the cells as strings (numbers keep their recorded formatting, such as
+        ``993,552``).
+
+    Examples
+    --------
+    >>> parse_markdown_table(["| a | b |", "|---|---|", "| 1 | x |"]).to_dict("list")
+    {'a': ['1'], 'b': ['x']}
+    """
+    lines = [line for line in lines if line.strip()]
+    if len(lines) < 2 or not _SEPARATOR.match(lines[1]):
+        raise ValueError(f"lines must be a Markdown pipe table (header, then a |---| separator), got {lines[:2]!r}")
+    header = _cells(lines[0])
+    rows = [_cells(line) for line in lines[2:]]
+    bad = [len(r) for r in rows if len(r) != len(header)]
+    if bad:
+        raise ValueError(f"every row of the table must have {len(header)} cells, got rows with {bad}")
+    return pd.DataFrame(rows, columns=header)
+
+
+def split_markdown(text):
+    """Split Markdown ``text`` into blocks: ``("markdown", str)`` for prose, ``("table", DataFrame)`` for each
+    pipe table."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    blocks, prose, table = [], [], []
+
+    def flush_prose():
+        if "".join(prose).strip():
+            blocks.append(("markdown", "\n".join(prose).strip()))
+        prose.clear()
+
+    for line in text.splitlines() + [""]:
+        if line.lstrip().startswith("|"):
+            if not table:
+                flush_prose()
+            table.append(line)
+            continue
+        if table:
+            blocks.append(("table", parse_markdown_table(table)))
+            table = []
+        prose.append(line)
+    flush_prose()
+    return blocks
+
+
+def styled(frame, index=False, precision=3):
+    """A pandas Styler that fits the page: compact font, wrapping cells, integers without a decimal point,
+    floats to ``precision`` digits, the index hidden unless ``index``."""
+    def fmt(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return value
+        if float(value).is_integer() and abs(value) >= 1000:
+            return f"{int(value):,}"
+        if float(value).is_integer():
+            return f"{int(value)}"
+        return f"{value:.{precision}f}"
+
+    style = frame.style.format(fmt).set_table_styles(
+        [{"selector": "th, td", "props": "white-space: normal; font-size: 85%; padding: 2px 6px;"}])
+    return style if index else style.hide(axis="index")
+
+
+def show_markdown(text, skip_title=False):
+    """Display recorded Markdown ``text`` with its pipe tables as real tables (see the module docstring).
+
+    Parameters
+    ----------
+    text : str
+    skip_title : bool
+        Drop a first line that is a ``#`` heading (the page already has one).
+    """
+    from IPython.display import Markdown, display
+
+    if skip_title and text.lstrip().startswith("#"):
+        text = text.lstrip().split("\n", 1)[1] if "\n" in text.lstrip() else ""
+    for kind, block in split_markdown(text):
+        if kind == "table":
+            display(styled(block))
+        else:
+            display(Markdown(re.sub(r"^#{1,2} ", "### ", block, flags=re.MULTILINE)))

@@ -1,0 +1,28 @@
+import pandas as pd
+import pytest
+
+from otgan import tables
+
+
+def test_parse_markdown_table_keeps_cells_as_recorded():
+    df = tables.parse_markdown_table(["| model | params G |", "|---|---:|", "| gan | 982,288 |"])
+    assert list(df.columns) == ["model", "params G"] and df.iloc[0, 1] == "982,288"
+
+
+def test_parse_rejects_non_tables_and_ragged_rows():
+    with pytest.raises(ValueError, match="pipe table"):
+        tables.parse_markdown_table(["| a |", "| b |"])
+    with pytest.raises(ValueError, match="2 cells"):
+        tables.parse_markdown_table(["| a | b |", "|---|---|", "| 1 |"])
+
+
+def test_split_markdown_separates_prose_and_tables():
+    text = "# Title\n\nsome prose\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nafter\n"
+    kinds = [kind for kind, _ in tables.split_markdown(text)]
+    assert kinds == ["markdown", "table", "markdown"]
+    assert isinstance(tables.split_markdown(text)[1][1], pd.DataFrame)
+
+
+def test_styled_prints_counts_as_integers():
+    html = tables.styled(pd.DataFrame({"params": [982288.0], "fid": [83.41234]})).to_html()
+    assert "982,288" in html and "982288.0" not in html and "83.412" in html
