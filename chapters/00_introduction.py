@@ -22,14 +22,23 @@
 #
 # ## What the book covers
 #
-# | chapter | idea | key papers |
-# |---|---|---|
-# | 1. An optimal transport primer | $W_1$, $W_2$, duality, sorting in 1-D, Sinkhorn, sliced Wasserstein | {cite}`peyre2019computational` |
-# | 2. Generative adversarial networks | minimax vs non-saturating loss, mode collapse, DCGAN | {cite}`goodfellow2014gan,radford2016dcgan` |
-# | 3. Wasserstein GANs | weight clipping, spectral normalization, gradient penalty | {cite}`arjovsky2017wgan,gulrajani2017wgangp,miyato2018spectral` |
-# | 4. Sliced and max-sliced Wasserstein | generators trained on SW, SGD convergence | {cite}`deshpande2018sliced,deshpande2019maxsliced,tanguy2023sgd` |
-# | 5. Sinkhorn, Cramér and OT-GAN | entropic OT losses for generators | {cite}`genevay2018sinkhorn,bellemare2017cramer,salimans2018otgan` |
-# | 6. Discriminator Optimal Transport | moving samples along the critic | {cite}`tanaka2019dot` |
+# Each chapter is one notebook: a few lines of mathematics, the code that runs it, and the figures and tables
+# that code produced when this page was built.
+#
+# | chapter | what it does | after it you can | key papers |
+# |---|---|---|---|
+# | 1. {ref}`An optimal transport primer <ch-ot-primer>` | $W_1$ and $W_2$, Kantorovich duality, OT by sorting in 1-D, exact OT with POT, Sinkhorn from scratch, the Sinkhorn divergence, sliced Wasserstein, the energy distance | compute and compare every OT distance the book uses, and say what $\varepsilon$ and $L$ do | {cite}`peyre2019computational,cuturi2013sinkhorn` |
+# | 2. {ref}`Generative adversarial networks <ch-gan>` | the minimax game, saturation and the non-saturating loss, mode collapse on 2-D mixtures, an MLP GAN and a DCGAN on MNIST | explain why the original loss stalls and recognise mode collapse in samples and metrics | {cite}`goodfellow2014gan,radford2016dcgan` |
+# | 3. {ref}`Wasserstein GANs <ch-wgan>` | the critic as a $W_1$ estimator, weight clipping, spectral normalization, gradient penalty, measured Lipschitz constants | train a WGAN and check how much of $W_1$ its critic recovers | {cite}`arjovsky2017wgan,gulrajani2017wgangp,miyato2018spectral` |
+# | 4. {ref}`Sliced and max-sliced Wasserstein <ch-sliced>` | generators trained on $SW_2$ in pixels and on critic features, max-sliced $W_2$, what SGD on a sliced loss converges to | train a generator without an adversary and choose the number of projections $L$ | {cite}`deshpande2018sliced,deshpande2019maxsliced,tanguy2023sgd` |
+# | 5. {ref}`Sinkhorn, Cramér and OT-GAN <ch-sinkhorn>` | entropic OT losses for generators, their bias and its removal, the energy distance, OT-GAN's learned cost | pick $\varepsilon$ relative to the cost's scale and debias a minibatch OT loss | {cite}`genevay2018sinkhorn,bellemare2017cramer,salimans2018otgan` |
+# | 6. {ref}`Discriminator Optimal Transport <ch-dot>` | moving a generator's samples along its critic, in data space and in latent space | improve a trained generator after training, and tell when it helps | {cite}`tanaka2019dot` |
+# | After GANs: OT in flow matching | independent vs minibatch-OT couplings for flow matching, straightness of the paths, quality against the number of ODE steps | see where OT helps a modern generative model that needs no adversary | flow matching, rectified flow, minibatch-OT couplings |
+# | 7. {ref}`Every generator, side by side <ch-comparison>` | every model of the book on the same data, metrics and budget, with seeds | read a comparison table critically | |
+# | Appendix: {ref}`metrics <ch-metrics>` | the book's MNIST classifier, FID, IS-like score, precision/recall, density/coverage, their real-vs-real baseline and behaviour under known damage | judge what a metric difference means | {cite}`heusel2017fid,kynkaanniemi2019improved,naeem2020reliable` |
+# | Appendix: {ref}`benchmarks <ch-benchmarks>` | the OT primitives against POT, one training step of every model | see where the time goes | {cite}`flamary2021pot` |
+#
+# The symbols are fixed once for the whole book on the {ref}`notation page <notation>`.
 #
 # The common object is the Wasserstein distance between the data distribution $\mu$ and the generator's
 # distribution $\nu_\theta = G_\theta \# \zeta$ (the push-forward of the latent law $\zeta$):
@@ -81,21 +90,23 @@ if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab
 
 # %% [markdown]
 # Every chapter starts the same way: its parameters (papermill can override them), then the library, where it
-# runs, and the seed.
+# runs, and the seed. On these pages the two cells are folded (click to show them); in the notebook they are
+# the first cells you run.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-cell"]
 SEED = 0
 PANEL_TOY = "25gaussians"
 
-# %%
+# %% tags=["hide-cell"]
 import matplotlib.pyplot as plt
 import torch
 
 import otgan
 from otgan import data, plotting, widgets
+from otgan.claims import claim, glue
 
 print(otgan.describe())
-otgan.seed_everything(SEED)
+_ = otgan.seed_everything(SEED)
 
 # %% [markdown]
 # ## The data
@@ -105,10 +116,11 @@ otgan.seed_everything(SEED)
 # how many modes a generator covers.
 
 # %%
-fig, axes = plt.subplots(1, len(data.TOYS), figsize=(3.0 * len(data.TOYS), 3.2))
-for ax, name in zip(axes, data.TOYS):
-    plotting.plot_samples(data.sample_toy(name, 1500, seed=0), ax=ax, color="C0", s=2, title=name)
-    ax.set(xlabel=None, ylabel=None)
+fig, axes = plt.subplots(2, 3, figsize=(10, 7.6))
+for ax, name in zip(axes.flat, data.TOYS):
+    plotting.plot_samples(data.sample_toy(name, 1500, seed=0), ax=ax, color="C0", s=3, title=name)
+for ax in axes.flat[len(data.TOYS):]:
+    ax.set_axis_off()
 fig.suptitle("The five 2-D toy distributions (1,500 samples each)")
 fig.tight_layout()
 plt.show()
@@ -174,7 +186,11 @@ print(f"train {tuple(train.images.shape)}, held-out {tuple(heldout.images.shape)
 mixture = data.toy("25gaussians", noise=0.1)
 points = mixture.sample(2000, seed=1)
 nearest = torch.cdist(points, mixture.centers).min(dim=1).values
-print(f"within 3 sigma: {(nearest <= 3 * mixture.noise).float().mean():.3f} (theory 0.989)")
+within = glue("within_3_sigma", (nearest <= 3 * mixture.noise).float().mean())
+theory = glue("within_theory", 1 - torch.exp(torch.tensor(-4.5)))
+print(f"within 3 sigma: {within:.3f} (theory {theory:.3f})")
+claim(abs(within - theory) < 3 * (theory * (1 - theory) / len(points)) ** 0.5 + 0.002,
+      "the share within 3 sigma matches 1 - exp(-9/2) up to sampling error");
 
 # %% [markdown]
 # ```{solution-end}
