@@ -63,6 +63,7 @@ import torch
 import otgan
 from otgan import calibration, data, metrics, models, plotting, transport, widgets
 from otgan import sliced_sgd as ssgd
+from otgan.claims import claim, glue
 from otgan.training import SampleRecorder
 
 print(otgan.describe())
@@ -92,16 +93,30 @@ for label, make in [("SW generator", lambda: models.toy_direct_trainer(target, 5
 plotting.animate_panels({label: rec.frames for label, (_, rec, _) in runs.items()}, runs["GAN"][1].steps, target)
 
 # %%
-pd.DataFrame({label: {**{k: rec.metrics[-1][k] for k in ("modes_covered", "high_quality", "W1")},
-                      "seconds": seconds} for label, (_, rec, seconds) in runs.items()}).T.round(3)
+final = {label: {**{k: rec.metrics[-1][k] for k in ("modes_covered", "high_quality", "W1")}, "seconds": seconds}
+         for label, (_, rec, seconds) in runs.items()}
+sw_run, gan_run = final["SW generator"], final["GAN"]
+for key, m in (("sw", sw_run), ("gan", gan_run)):
+    glue(f"toy_{key}_hq", m["high_quality"])
+    glue(f"toy_{key}_w1", m["W1"])
+    glue(f"toy_{key}_modes", int(m["modes_covered"]))
+claim(sw_run["high_quality"] < gan_run["high_quality"],
+      "fewer of the SW generator's samples sit inside a mode than the GAN's")
+claim(max(sw_run["modes_covered"], gan_run["modes_covered"]) < 8, "neither covers all eight modes in this budget")
+glue("toy_steps", toy_steps)
+claim(abs(sw_run["W1"] - gan_run["W1"]) < 0.3 * max(sw_run["W1"], gan_run["W1"]),
+      "W1 separates the two far less than the high-quality rate does")
+pd.DataFrame(final).T.round(3)
 
 # %% [markdown]
-# The two fail differently. The SW generator spreads its mass over the whole ring at once and only slowly
-# concentrates it on the modes: after 2,000 steps few of its samples sit inside a mode (low high-quality
-# rate), but its $W_1$ to the target is the lower of the two, because no region is left empty. The GAN's samples
-# jump between modes in bursts as the discriminator changes its mind, and cover them unevenly. With no
-# adversary there is nothing to collapse onto, but also nothing that sharpens the modes beyond what random
-# 1-D projections can see.
+# The two fail differently. The SW generator spreads its mass around the ring and only slowly concentrates it
+# on the modes: after {glue:text}`toy_steps:,` steps only {glue:text}`toy_sw_hq:.0%` of its samples sit inside a
+# mode (the high-quality rate), against {glue:text}`toy_gan_hq:.0%` for the GAN; by the coverage rule (a mode
+# counts when it holds a fifth of its fair share of such samples) it covers {glue:text}`toy_sw_modes` of the 8
+# modes, the GAN {glue:text}`toy_gan_modes`: neither covers all eight in this budget. $W_1$ to the target tells
+# them apart far less ({glue:text}`toy_sw_w1:.3f` for SW, {glue:text}`toy_gan_w1:.3f` for the GAN): mass spread
+# *between* the modes is still close to them in $W_1$. With no adversary there is nothing to collapse onto, but
+# also nothing that sharpens the modes beyond what random 1-D projections can see.
 #
 # ### SGD or Adam, and how many projections
 #
@@ -136,16 +151,53 @@ for ax, L in zip(axes[2:], (min(n_proj_rows), max(n_proj_rows))):
                           title=f"25 Gaussians, L = {L}")
 plt.tight_layout()
 plt.show()
-print({opt: round(metrics.toy_metrics(tr.sample(1000), target)["W1"], 3) for opt, tr in opt_runs.items()})
+opt_w1 = {opt: metrics.toy_metrics(tr.sample(1000), target)["W1"] for opt, tr in opt_runs.items()}
+print("W1 to the 8 Gaussians:", {opt: round(w1, 3) for opt, w1 in opt_w1.items()})
 pd.DataFrame({L: {k: v for k, v in row.items() if k != "trainer"} for L, row in n_proj_rows.items()}).T.round(3)
 
+# %% tags=["remove-cell"]
+# the numbers and checks behind the next paragraph
+def plateau_step(history, window=50, within=0.1):
+    """First step at which the smoothed loss is within 10% of its final level."""
+    smooth = plotting.smooth(np.asarray(history["generator loss"], dtype=float), window)
+    return int(np.argmax(smooth <= (1 + within) * smooth[-len(smooth) // 10:].mean()))
+
+
+plateau = {opt: plateau_step(tr.history) for opt, tr in opt_runs.items()}
+L_small = min(n_proj_rows)
+L_many = [L for L in n_proj_rows if L >= 50] or [max(n_proj_rows)]  # smoke runs only L <= 10
+w1_many = np.mean([n_proj_rows[L]["W1 to target"] for L in L_many])
+for opt in opt_runs:
+    glue(f"plateau_{opt}", plateau[opt])
+    glue(f"opt_w1_{opt}", opt_w1[opt])
+glue("w1_L1", n_proj_rows[L_small]["W1 to target"])
+glue("w1_Lmany", w1_many)
+glue("w1_L_drop", 1 - w1_many / n_proj_rows[L_small]["W1 to target"])
+glue("ms_L_small", n_proj_rows[L_small]["ms per step"])
+glue("ms_L_large", n_proj_rows[max(n_proj_rows)]["ms per step"])
+glue("L_large", max(n_proj_rows))
+glue("hq_25_max", max(row["high quality"] for row in n_proj_rows.values()))
+claim(plateau["adam"] < plateau["sgd"], "Adam reaches the plateau of the loss before plain SGD")
+claim(opt_w1["adam"] < opt_w1["sgd"], "Adam ends with the closer fit")
+claim(all(n_proj_rows[L]["W1 to target"] < n_proj_rows[L_small]["W1 to target"] for L in L_many),
+      "with L >= 50 directions W1 is lower than with one direction")
+claim(n_proj_rows[max(n_proj_rows)]["ms per step"] < 10 * n_proj_rows[L_small]["ms per step"],
+      "a thousand times more directions cost far less than a thousand times more time")
+claim(all(row["high quality"] < 0.25 for row in n_proj_rows.values()),
+      "no L resolves the 25 modes: few samples sit inside a mode")
+
 # %% [markdown]
-# Adam gets to the plateau of the loss in a few hundred steps, plain SGD more slowly, and Adam ends with the
-# slightly closer fit. On 25 Gaussians more directions lower $W_1$ (by about a fifth from $L = 1$ to
-# $L \ge 50$), at a cost per step that grows slowly (the work is one $(n \times 2) \cdot (2 \times L)$ product
-# and $L$ sorts of $n$ numbers, all batched), but no $L$ resolves the 25 modes in 2,000 steps: the samples stay
-# spread over the square (right). A 1-D projection of a fine grid of modes is nearly uniform, so the sliced
-# loss is almost flat with respect to *where* inside the square the mass sits.
+# Adam gets to the plateau of the loss in about {glue:text}`plateau_adam:,` steps, plain SGD in about
+# {glue:text}`plateau_sgd:,` (the first step where the smoothed loss is within 10% of its final level), and Adam
+# ends with the closer fit ($W_1$ {glue:text}`opt_w1_adam:.3f` against {glue:text}`opt_w1_sgd:.3f`). On 25
+# Gaussians more directions lower $W_1$, from {glue:text}`w1_L1:.3f` with $L = 1$ to {glue:text}`w1_Lmany:.3f` on
+# average for $L \ge 50$ (a {glue:text}`w1_L_drop:.0%` drop), at a cost per step that grows slowly
+# ({glue:text}`ms_L_small:.1f` ms with one direction, {glue:text}`ms_L_large:.1f` ms with
+# {glue:text}`L_large:,`: the work is one $(n \times 2) \cdot (2 \times L)$ product and $L$ sorts of $n$ numbers,
+# all batched). But no $L$ resolves the 25 modes in this budget: at most {glue:text}`hq_25_max:.0%` of the samples
+# sit inside a mode, and the samples stay spread over the square (right). A 1-D projection of a fine grid of
+# modes is nearly uniform, so the sliced loss is almost flat with respect to *where* inside the square the mass
+# sits.
 #
 # ## MNIST: pixels, discriminator features, and the max-sliced direction
 #
@@ -166,35 +218,64 @@ plotting.sample_grids(sliced_models, seed=SEED)
 plt.show()
 
 # %% [markdown]
-# ### Why pixel-space SW blurs
+# ### What pixel-space SW can and cannot see
 #
-# A random direction of $\mathbb{R}^{784}$ is a random mix of all pixels; projected on it, a sharp digit and a
-# blurred one look alike, so the loss barely tells them apart. We measure $SW_2$ (1,000 directions) from 1,000
-# real digits to other real digits, to the same digits blurred or noised, and to a generator's output, and
-# compare with the FID of the same sets:
+# A random direction of $\mathbb{R}^{784}$ is a random mix of all pixels. We measure $SW_2$ (1,000 directions)
+# from 1,000 training digits to 1,000 *other* training digits, to those digits blurred or noised, and to each
+# generator's output, and compare with the FID of the same sets (scored against the 1,000 held-out digits, a set
+# disjoint from all of them):
 
 # %%
-real_a = data.load_mnist("train").images[:1000]
-real_b = data.load_mnist("heldout").images[:1000]
-candidates = {"real (held-out)": real_b, "blurred real, sigma=1.5": calibration.blur(real_b, None, 1.5),
-              "noisy real, sigma=0.5": calibration.gaussian_noise(real_b, None, 0.5)}
+train = data.load_mnist("train").images
+real_ref, real_other = train[:1000], train[1000:2000]  # disjoint subsets; FID's reference is the held-out split
+candidates = {"real (other training digits)": real_other,
+              "blurred real, sigma=1.5": calibration.blur(real_other, None, 1.5),
+              "noisy real, sigma=0.5": calibration.gaussian_noise(real_other, None, 0.5)}
 candidates.update({name: metrics.generate(tr.generator, 1000, seed=SEED) for name, tr in sliced_models.items()})
 rows = {}
 for label, imgs in candidates.items():
     torch.manual_seed(SEED)
-    rows[label] = {"SW2 to real (pixels)": float(transport.sliced_wasserstein(imgs.flatten(1), real_a.flatten(1),
+    rows[label] = {"SW2 to real (pixels)": float(transport.sliced_wasserstein(imgs.flatten(1), real_ref.flatten(1),
                                                                              1000)),
-                   "FID": metrics.evaluate(imgs, n=1000)["fid"]}
-pd.DataFrame(rows).T.round(3)
+                   "FID": metrics.evaluate(imgs, n=1000)["fid"],
+                   "ink (share of pixels > 0)": float((imgs > 0).float().mean())}
+sw_table = pd.DataFrame(rows).T
+sw_table.round(3)
+
+# %% tags=["remove-cell"]
+# the numbers and checks behind the next paragraph
+sw2, fid, ink = sw_table["SW2 to real (pixels)"], sw_table["FID"], sw_table["ink (share of pixels > 0)"]
+real_row, gens = "real (other training digits)", list(sliced_models)
+glue("sw2_real", sw2[real_row])
+glue("sw2_blur", sw2["blurred real, sigma=1.5"])
+glue("sw2_noise", sw2["noisy real, sigma=0.5"])
+glue("sw2_gen_max_excess", max(sw2[g] for g in gens) / sw2[real_row] - 1)
+glue("fid_real_other", fid[real_row])
+for g in gens:
+    glue(f"fid_{g}", fid[g])
+glue("ink_real", ink[real_row])
+glue("ink_sw_pixel", ink["sw_pixel"])
+claim(min(sw2["blurred real, sigma=1.5"], sw2["noisy real, sigma=0.5"]) > 1.2 * sw2[real_row],
+      "pixel SW2 does rank blurred and noised digits far from the data")
+claim(all(sw2[g] < 1.1 * sw2[real_row] for g in gens),
+      "all three generators sit within 10% of the real-vs-real level on pixel SW2")
+claim(fid["sw_pixel"] > 10 * fid[real_row], "the pixel-SW generator's FID is an order of magnitude above real digits")
+claim(ink["sw_pixel"] < ink[real_row], "its strokes are thinner than real ones (fewer ink pixels)")
+claim(max(fid["sw_features"], fid["max_sw"]) < 0.6 * fid["sw_pixel"],
+      "slicing features or along the most discriminative direction roughly halves the FID")
 
 # %% [markdown]
-# The generator trained on pixel SW reaches the level of real held-out digits *on its own loss* (about 0.17,
-# like real vs real) while its FID is about 400: in 784 dimensions almost every random direction is a diffuse
-# mix of pixels, along which a thin, broken or smeared stroke projects like a real one, so once the coarse
-# statistics match the loss has nothing left to say. (It does rank a strong blur as far from the data, but
-# far less decisively than the FID.) Its digits are thin and broken rather than sharp. Taking the slices in
-# the discriminator's feature space, or along the most discriminative direction, fixes the geometry: both
-# halve the FID.
+# Pixel $SW_2$ is not blind to blur or noise: it puts the blurred digits at {glue:text}`sw2_blur:.3f` and the noised
+# ones at {glue:text}`sw2_noise:.3f`, against {glue:text}`sw2_real:.3f` for other real digits. What it cannot see is
+# what separates the generators: all three sit within {glue:text}`sw2_gen_max_excess:.0%` of the real-vs-real
+# level on pixel $SW_2$, while their FIDs are {glue:text}`fid_sw_pixel:.0f` (pixel SW),
+# {glue:text}`fid_sw_features:.0f` (features) and {glue:text}`fid_max_sw:.0f` (max-sliced), against
+# {glue:text}`fid_real_other:.0f` for real digits. Along almost every random direction a digit is a diffuse mix of
+# pixels, and once the mean and the coarse spread of the pixels match, the loss has little left to say. The
+# pixel-SW generator's digits are not blurred but thin and broken (a share {glue:text}`ink_sw_pixel:.3f` of their
+# pixels carry ink, against {glue:text}`ink_real:.3f` for real digits): strokes in slightly wrong places cost
+# little along random mixes of pixels. Taking the slices in the discriminator's feature space, or along the most
+# discriminative direction, puts the loss where the digits differ: both roughly halve the FID.
 #
 # Metrics of the three generators (1,000 samples against the 1,000 held-out digits):
 
@@ -205,24 +286,26 @@ pd.DataFrame(table).T.round(3)
 # %% [markdown]
 # ## SGD on a sliced loss: what is proved (Tanguy, 2023)
 #
-# **Setting.** A network $T(u, \cdot)$ with parameters $u \in \mathbb{R}^{d_u}$ pushes input samples
-# $x_1, \dots, x_n \sim \mu$ forward; the target $\gamma = \frac1n \sum_j \delta_{y_j}$ is discrete. For a
-# direction $\theta \in S^{d-1}$ the sample loss is
-# $w(u, \theta, X) = W_2^2\big(P_{\theta\#}\frac1n\sum_i \delta_{T(u, x_i)}, P_{\theta\#}\gamma\big)$ and the
-# objective is $F(u) = \mathbb{E}_{\theta, X}[w(u, \theta, X)]$. Because of the sort, $w$ is not differentiable
+# **Setting.** In the book's notation (see the notation page): a network $T(u, \cdot)$ with parameters
+# $u \in \mathbb{R}^{d_u}$ pushes latent samples $z_1, \dots, z_n \sim \zeta$ forward, so the model is
+# $\nu_u = T(u, \cdot)_\# \zeta$; the data $\mu = \frac1n \sum_j \delta_{y_j}$ are discrete. For a direction
+# $\theta \in S^{d-1}$ the sample loss is
+# $w(u, \theta, Z) = W_2^2\big(\theta_\#\frac1n\sum_i \delta_{T(u, z_i)}, \theta_\#\mu\big)$ and the
+# objective is $F(u) = \mathbb{E}_{\theta, Z}[w(u, \theta, Z)]$. Because of the sort, $w$ is not differentiable
 # where two projections tie, and $F$ is neither smooth nor convex; SGD uses an almost-everywhere gradient
-# $\varphi$: $u_{k+1} = u_k - \alpha\, \varphi(u_k, \theta_{k+1}, X_{k+1})$. **Assumptions**: $T$ is
-# piecewise polynomial in $(u, x)$ (ReLU networks qualify), the input measure has a density with compact
-# support (or bounded moments), the target is discrete, and the iterates stay bounded.
+# $\varphi$: $u_{k+1} = u_k - \alpha\, \varphi(u_k, \theta_{k+1}, Z_{k+1})$. **Assumptions**: $T$ is
+# piecewise polynomial in $(u, z)$ (ReLU networks qualify), the latent law $\zeta$ has a density with compact
+# support (or bounded moments), the data measure is discrete, and the iterates stay bounded.
 #
 # **Theorem 1.** As $\alpha \to 0$, the piecewise-constant interpolation $t \mapsto u_{\lfloor t/\alpha \rfloor}$
-# converges, uniformly on $[0, T]$ and in probability, to the set of solutions of the subgradient flow
+# converges, uniformly on $[0, t_{\max}]$ and in probability, to the set of solutions of the subgradient flow
 # $\dot u \in -\partial_C F(u)$ (Clarke subdifferential). It says nothing about where the flow goes, nor about a
 # fixed $\alpha$.
 #
-# **Experiment 1.** A ReLU network $2 \to 16 \to 16 \to 2$ pushes $\mathcal{N}(0, I)$ to 64 points of 8
-# Gaussians. The same initialization and the same sequence of inputs (64 per step) and directions (10 per step)
-# are replayed for $\alpha_0 = 0.04$ and $\alpha_0/2, \alpha_0/4, \alpha_0/8$, up to time $T = k\alpha = 20$.
+# **Experiment 1.** A ReLU network $2 \to 16 \to 16 \to 2$ pushes $\zeta = \mathcal{N}(0, I)$ to $\mu$, 64 points
+# of 8 Gaussians. The same initialization and the same sequence of latent samples (64 per step) and directions
+# ($L = 10$ per step) are replayed for $\alpha_0 = 0.04$ and $\alpha_0/2, \alpha_0/4, \alpha_0/8$, up to time
+# $t_{\max} = k\alpha = 20$.
 
 # %%
 sizes = ssgd.mlp_sizes(2, (16, 16), 2)
@@ -250,19 +333,30 @@ plt.tight_layout()
 plt.show()
 pd.Series(sup, name="sup-distance to alpha0/8").round(4)
 
+# %% tags=["remove-cell"]
+# the numbers and checks behind the next paragraph
+sup_values = [sup[a] for a in alphas[:-1]]
+sup_ratios = [big / small for big, small in zip(sup_values, sup_values[1:])]
+glue("sup_ratio_min", min(sup_ratios))
+glue("sup_ratio_max", max(sup_ratios))
+claim(all(r > 1 for r in sup_ratios), "the trajectories bunch together as alpha halves")
+claim(all(1.5 < r < 3.5 for r in sup_ratios), "the sup-distance shrinks roughly in proportion to alpha")
+
 # %% [markdown]
 # The trajectories bunch together as $\alpha$ halves, and the sup-distance to the $\alpha_0/8$ trajectory
-# shrinks roughly in proportion to $\alpha$: the behaviour Theorem 1 predicts. What the theorem does *not*
+# shrinks roughly in proportion to $\alpha$ (each halving of $\alpha$ divides it by {glue:text}`sup_ratio_min:.1f`
+# to {glue:text}`sup_ratio_max:.1f`, close to the factor 2 of exact proportionality): the behaviour Theorem 1
+# predicts. What the theorem does *not*
 # promise: a rate, convergence of the loss to a minimum, or anything at the fixed step one actually uses.
 #
 # **Theorem 2.** Noised, projected SGD,
-# $u_{k+1} = \Pi_{B(0, r)}\big(u_k - \alpha(\varphi(u_k, \theta_{k+1}, X_{k+1}) + a\,\varepsilon_{k+1})\big)$
-# with $\varepsilon_k \sim \mathcal{N}(0, I)$, has long-run iterates that, as $\alpha \to 0$, concentrate near
-# the Clarke-critical points of $F$ in the ball $B(0, r)$. The noise ($a > 0$) is what the proof needs to
+# $u_{k+1} = \Pi_{B(0, r)}\big(u_k - \alpha(\varphi(u_k, \theta_{k+1}, Z_{k+1}) + a\,\xi_{k+1})\big)$
+# with $\xi_k \sim \mathcal{N}(0, I)$, has long-run iterates that, as $\alpha \to 0$, concentrate near the
+# Clarke-critical points of $F$ in the ball $B(0, r)$. The noise ($a > 0$) is what the proof needs to
 # escape the non-differentiable set; the projection keeps the iterates bounded. Critical points need not be
 # minima, and a small ball can exclude the good ones.
 #
-# **Experiment 2.** The same problem with $\alpha = 0.01$ for $T = 20$, noise $a \in \{0, 1, 5\}$ and radius
+# **Experiment 2.** The same problem with $\alpha = 0.01$ for $t_{\max} = 20$, noise $a \in \{0, 1, 5\}$ and radius
 # $r \in \{3, 10, \infty\}$ ($\|u_0\| = $ printed below).
 
 # %%
@@ -290,20 +384,42 @@ pd.DataFrame({f"a={a:g}, r={r or 'inf'}": {"final loss (last 10%)": float(lk[-n2
                                            "final |u|": float(p[-1].norm())}
               for (a, r), (p, lk) in exp2.items()}).T.round(4)
 
+# %% tags=["remove-cell"]
+# the numbers and checks behind the next paragraph
+final_loss = {key: float(lk[-n2 // 10:].mean()) for key, (p, lk) in exp2.items()}
+final_norm = {key: float(p[-1].norm()) for key, (p, lk) in exp2.items()}
+for name, key in {"free": (0.0, None), "r3": (0.0, 3.0), "a1": (1.0, None), "a5": (5.0, None),
+                  "a5_r10": (5.0, 10.0)}.items():
+    glue(f"exp2_loss_{name}", final_loss[key])
+    glue(f"exp2_norm_{name}", final_norm[key])
+glue("u0_norm", float(u0.norm()))
+claim(all(final_norm[a, 3.0] <= 3.0 + 1e-3 for a in (0.0, 1.0, 5.0))
+      and final_loss[0.0, 3.0] > 1.5 * final_loss[0.0, None],
+      "r = 3 pins the iterates to the sphere and the loss plateaus higher")
+claim(final_loss[1.0, None] < 1.5 * final_loss[0.0, None], "moderate noise (a = 1) changes the limit little")
+claim(final_loss[5.0, None] > 3 * final_loss[0.0, None], "large noise (a = 5) keeps the loss high")
+claim(final_norm[5.0, None] > 3 * float(u0.norm()), "without the projection the norm grows several-fold")
+claim(final_norm[5.0, 10.0] <= 10.0 + 1e-3 and final_loss[5.0, 10.0] < final_loss[5.0, None],
+      "the ball keeps the noised iterates bounded")
+
 # %% [markdown]
-# A radius smaller than the norm the network needs ($r = 3$) pins the iterates to the sphere and the loss
-# plateaus higher: the iterates converge to critical points *of the constrained problem*. Moderate noise
-# ($a = 1$) changes the limit little (the theorem's noise is a technical device as much as a practical one).
-# Large noise ($a = 5$) at this fixed $\alpha$ keeps the loss high, and without the projection the parameters
-# drift away (their norm grows several-fold): the ball is what keeps the noised iterates bounded, as the
-# theorem assumes.
+# A radius smaller than the norm the network needs ($r = 3$, while the free run ends at
+# $\|u\| =$ {glue:text}`exp2_norm_free:.1f`) pins the iterates to the sphere and the loss plateaus higher
+# ({glue:text}`exp2_loss_r3:.3f` against {glue:text}`exp2_loss_free:.3f`): the iterates converge to critical points
+# *of the constrained problem*. Moderate noise ($a = 1$) changes the limit little ({glue:text}`exp2_loss_a1:.3f`;
+# the theorem's noise is a technical device as much as a practical one). Large noise ($a = 5$) at this fixed
+# $\alpha$ keeps the loss high ({glue:text}`exp2_loss_a5:.3f`), and without the projection the parameters drift
+# away (their norm grows from {glue:text}`u0_norm:.1f` to {glue:text}`exp2_norm_a5:.1f`): the ball is what keeps
+# the noised iterates bounded, as the theorem assumes (with $r = 10$ the loss ends at
+# {glue:text}`exp2_loss_a5_r10:.3f`).
 #
 # ### Local optima of a sliced loss (Tanguy, Flamary and Delon, 2023)
 #
 # With finitely many directions, the sliced loss between two point clouds has many local minima: configurations
-# that match every 1-D projection well but are not the target. We place 8 points $y_i$ at random and descend
-# $SW_L^2(y, \gamma)$ with respect to their positions (200 random starts at once, a fixed set of $L$
-# directions), then check with 2,000 fresh directions whether each start reached the target.
+# that match every 1-D projection well but are not the target. The data $\mu$ are 8 fixed points; we place the
+# 8 points $y_i$ of a model $\nu_y = \frac18 \sum_i \delta_{y_i}$ at random and descend $SW_L^2(\nu_y, \mu)$
+# with respect to their positions (200 random starts at once, a fixed set of $L$ directions), then check with
+# 2,000 fresh directions whether each start reached the target.
 
 # %%
 gen = torch.Generator().manual_seed(SEED)
@@ -325,15 +441,33 @@ for ax, L in zip(axes[1:], (Ls[0], Ls[len(Ls) // 2])):
     ax.scatter(*local[L]["y"][:5].reshape(-1, 2).T, s=8, c="C1", label="final points (5 starts)")
     ax.scatter(*cloud.T, marker="x", c="k", s=60, label="target")
     ax.set(title=f"L = {L}", aspect="equal")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)  # beside, not on, the points
 plt.tight_layout()
 plt.show()
 pd.DataFrame({L: {k: v for k, v in row.items() if k != "y"} for L, row in local.items()}).T.round(4)
 
+# %% tags=["remove-cell"]
+# the numbers and checks behind the next paragraph
+share = {L: row["share at the target"] for L, row in local.items()}
+few, L_max = [L for L in Ls if L <= 2], max(Ls)
+glue("share_L10", share.get(10, share[Ls[-1]]))
+glue("share_Lmax", share[L_max])
+glue("L_max_local", L_max)
+glue("L_first_majority", min([L for L in Ls if share[L] > 0.5], default=L_max))
+claim(all(local[L]["SW_L^2 reached (mean)"] < 1e-3 and share[L] == 0 for L in few),
+      "with one or two directions every start drives SW_L to zero without reaching the target")
+claim(share.get(10, 0.0) < 0.1, "with L = 10 almost every start is stuck in a local minimum")
+claim(all(share[L] <= 0.5 for L in Ls if L < 50) and share[L_max] > 0.5,
+      "only with many directions do most starts reach the target")
+claim(all(a <= b for a, b in zip(list(share.values()), list(share.values())[1:])),
+      "the share of starts that reach the target grows with L")
+
 # %% [markdown]
 # With one or two directions every start drives $SW_L$ to zero without reaching the target (the points only
-# have to match two 1-D histograms); with $L = 10$ almost every start is stuck in a strict local minimum; only
-# with many directions do most starts reach the target. The theory of Tanguy et al. describes these optima as
+# have to match two 1-D histograms); with $L = 10$ almost every start is stuck in a strict local minimum (a share
+# {glue:text}`share_L10:.0%` reaches the target); only with many directions do most starts reach it (from
+# $L =$ {glue:text}`L_first_majority` on; {glue:text}`share_Lmax:.0%` with $L =$ {glue:text}`L_max_local`), and
+# the share grows with $L$. The theory of Tanguy et al. describes these optima as
 # the cells of an arrangement of hyperplanes, whose number falls as $L$ grows.
 #
 # ## Try it
@@ -365,7 +499,9 @@ def my_sw2(x, y, theta):
 
 x, y = data.toy("moons").sample(300, seed=1), data.toy("rings").sample(300, seed=2)
 theta = transport.random_projections(2, 100, torch.Generator().manual_seed(0))
-print(f"mine {my_sw2(x, y, theta):.6f}, library {transport.sliced_wasserstein(x, y, projections=theta):.6f}")
+mine, library = my_sw2(x, y, theta), transport.sliced_wasserstein(x, y, projections=theta)
+claim(abs(float(mine) - float(library)) < 1e-5, "the hand-written sliced loss matches the library's")
+print(f"mine {mine:.6f}, library {library:.6f}")
 
 # %% [markdown]
 # ```{solution-end}
@@ -373,7 +509,7 @@ print(f"mine {my_sw2(x, y, theta):.6f}, library {transport.sliced_wasserstein(x,
 #
 # ```{exercise}
 # :label: ex-sliced-step
-# In Experiment 1, compare the final loss of the four step sizes at $T = 20$. Does a smaller step give a lower
+# In Experiment 1, compare the final loss of the four step sizes at $t_{\max} = 20$. Does a smaller step give a lower
 # loss at equal *time*? At equal number of *steps*?
 # ```
 #
@@ -382,14 +518,20 @@ print(f"mine {my_sw2(x, y, theta):.6f}, library {transport.sliced_wasserstein(x,
 # ```
 #
 # At equal time the four runs end close to each other (they approximate the same flow); at equal number of steps
-# the large step has gone four to eight times further along the flow, so it is lower. Theorem 1 is a statement
-# about time $t = k\alpha$, not about steps.
+# the larger steps have gone two to eight times further along the flow, so their loss is lower. Theorem 1 is a
+# statement about time $t = k\alpha$, not about steps.
 
 # %%
+k_common = int(round(T_end / alphas[0]))
+at_time, at_steps = {}, {}
 for a, (params, loss_k) in trajectories.items():
-    k_common = int(round(T_end / alphas[0]))
-    print(f"alpha={a:g}: loss over the last 10% of time {loss_k[-len(loss_k) // 10:].mean():.4f}; "
-          f"after {k_common} steps {loss_k[max(0, k_common - 50):k_common].mean():.4f}")
+    at_time[a] = float(loss_k[-len(loss_k) // 10:].mean())
+    at_steps[a] = float(loss_k[max(0, k_common - 50):k_common].mean())
+    print(f"alpha={a:g}: loss over the last 10% of time {at_time[a]:.4f}; after {k_common} steps {at_steps[a]:.4f}")
+claim(np.ptp(list(at_time.values())) < 0.2 * np.mean(list(at_time.values())),
+      "at equal time the four runs end close to each other")
+claim(all(at_steps[a] < at_steps[b] for a, b in zip(alphas, alphas[1:])),
+      "at equal number of steps the larger step has the lower loss")
 
 # %% [markdown]
 # ```{solution-end}
