@@ -112,7 +112,10 @@ class Trainer:
     precision : {"fp32", "bf16"}
         ``"bf16"`` runs the losses under bfloat16 autocast (the weights and optimizers stay float32).
     budget_s : float, optional
-        Training stops once ``elapsed`` (seconds spent in training steps, kept across resumes) reaches it.
+        Training stops once ``elapsed`` (seconds spent in training steps, kept across resumes) reaches it. With a
+        budget on a CPU device, ``elapsed`` counts the process's CPU time (:func:`time.process_time`: seconds of
+        one thread when torch runs one thread), so a budget buys the same work on a machine shared with other
+        jobs; otherwise, and on CUDA, it is wall-clock time.
     """
 
     def __init__(self, generator, critic, data, generator_loss, critic_loss=None, opt_generator=None,
@@ -292,10 +295,11 @@ class Trainer:
             self.critic.train()
         if callback is not None and self.step == 0:
             callback(self)
+        clock = time.process_time if self.budget_s is not None and self.device.type == "cpu" else time.perf_counter
         while not self.finished(n_steps):
-            t0 = time.perf_counter()
+            t0 = clock()
             logs = self.train_step()
-            self.elapsed += time.perf_counter() - t0
+            self.elapsed += clock() - t0
             self.step += 1
             self._record(logs)
             bar.update(1)
