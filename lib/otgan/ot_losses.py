@@ -10,12 +10,14 @@ penultimate-layer features (``critic.features``) instead of pixels.
 * :class:`CramerCriticLoss`, :class:`CramerGeneratorLoss` — the Cramér GAN (Bellemare et al., 2017).
 * :class:`OTGANLoss` — the mini-batch energy distance of OT-GAN (Salimans et al., 2018).
 """
+import warnings
+
 import torch
 
 from ._checks import choice, positive
 from .losses import gradient_penalty
-from .transport import cosine_cost, energy_distance, max_sliced_wasserstein, sinkhorn, sinkhorn_divergence, \
-    sinkhorn_loss, sliced_wasserstein
+from .transport import SinkhornConvergenceWarning, _divergence, _pair, _sinkhorn, cost_matrix, cosine_cost, \
+    energy_distance, max_sliced_wasserstein, sliced_wasserstein
 
 
 def _embed(critic, real, fake, features):
@@ -31,6 +33,34 @@ def _halves(t, name):
     if t.shape[0] < 4 or t.shape[0] % 2:
         raise ValueError(f"{name} batch must have an even size >= 4 (it is split in two), got {t.shape[0]}")
     return t.chunk(2)
+
+
+class _SinkhornBudget:
+    """What the Sinkhorn losses share: a fixed iteration budget by design (``tol=0``, the iterations of
+    Genevay et al.'s "Sinkhorn AutoDiff") and an honest report of what it reaches.
+
+    Every call records the worst marginal error :math:`\\|P1 - a\\|_1 + \\|P^\\top 1 - b\\|_1` of its Sinkhorn
+    solves in ``marginal_error`` and counts the calls above ``warn_tol`` in ``n_unconverged``; the first such
+    call of a loss object issues one :class:`otgan.transport.SinkhornConvergenceWarning` (once per object, not
+    once per training step). ``tol > 0`` lets the iterations stop early once the marginals hold to ``tol``.
+    """
+
+    def _init_budget(self, n_iter, tol, warn_tol):
+        self.n_iter = positive(n_iter, "n_iter", integer=True)
+        self.tol = positive(tol, "tol", allow_zero=True)
+        self.warn_tol = positive(warn_tol, "warn_tol")
+        self.marginal_error, self.n_calls, self.n_unconverged = float("nan"), 0, 0
+
+    def _record(self, results):
+        self.n_calls += 1
+        self.marginal_error = max(r.marginal_error for r in results)
+        if self.marginal_error > self.warn_tol:
+            self.n_unconverged += 1
+            if self.n_unconverged == 1:
+                warnings.warn(f"{self!r}: Sinkhorn marginal error {self.marginal_error:.3g} > warn_tol "
+                              f"{self.warn_tol:g} after n_iter={self.n_iter} iterations (warned once per loss "
+                              "object; raise n_iter or eps, see .n_unconverged)", SinkhornConvergenceWarning,
+                              stacklevel=3)
 
 
 class SlicedLoss:
@@ -92,26 +122,36 @@ class MaxSlicedLoss:
 SINKHORN_KINDS = ("divergence", "entropic")
 
 
-class SinkhornGeneratorLoss:
+class SinkhornGeneratorLoss(_SinkhornBudget):
     """Minibatch Sinkhorn loss between generated and real samples (Genevay et al., 2018), no critic.
 
     ``kind="entropic"`` is the raw entropic cost :math:`OT_\\varepsilon(\\mu_\\theta, \\nu)`, biased toward
     shrunken samples for large :math:`\\varepsilon`; ``kind="divergence"`` is the debiased
     :math:`S_\\varepsilon = OT_\\varepsilon(\\mu, \\nu) - \\frac12 OT_\\varepsilon(\\mu, \\mu) -
     \\frac12 OT_\\varepsilon(\\nu, \\nu)`. ``grad="autodiff"`` backpropagates through the ``n_iter`` log-domain
-    iterations (the paper's "Sinkhorn AutoDiff"); ``"envelope"`` uses the fixed plan.
+    iterations (the paper's "Sinkhorn AutoDiff"); ``"envelope"`` uses the fixed plan. ``eps`` is in the units of
+    the cost (squared pixel distances for ``"sqeuclidean"``; see :func:`otgan.transport.sinkhorn`). The
+    iteration budget is fixed and its marginal error reported as described in :class:`_SinkhornBudget`
+    (``tol``, ``warn_tol``, ``marginal_error``, ``n_unconverged``).
     """
 
-    def __init__(self, eps=1.0, n_iter=50, kind="divergence", grad="envelope", cost="sqeuclidean"):
+    def __init__(self, eps=1.0, n_iter=50, kind="divergence", grad="envelope", cost="sqeuclidean", tol=0.0,
+                 warn_tol=1e-2):
         self.eps = positive(eps, "eps")
-        self.n_iter = positive(n_iter, "n_iter", integer=True)
+        self._init_budget(n_iter, tol, warn_tol)
         self.kind = choice(kind, "kind", SINKHORN_KINDS)
-        self.grad, self.cost = grad, cost
+        self.grad, self.cost = choice(grad, "grad", ("envelope", "autodiff")), cost
 
     def __call__(self, critic, real, fake):
-        r, f = real.flatten(1), fake.flatten(1)
-        fn = sinkhorn_divergence if self.kind == "divergence" else sinkhorn_loss
-        return fn(f, r, self.eps, cost=self.cost, n_iter=self.n_iter, tol=0, grad=self.grad)
+        f, r = _pair(fake.flatten(1), real.flatten(1))
+        if self.kind == "divergence":
+            value, results, _ = _divergence(f, r, self.eps, self.cost, self.n_iter, self.tol, self.grad, 0.5)
+        else:
+            res, _ = _sinkhorn(None, None, cost_matrix(f, r, self.cost), self.eps, self.n_iter, self.tol,
+                               self.grad, 0.5)
+            value, results = res.cost, [res]
+        self._record(results)
+        return value
 
     def __repr__(self):
         return f"SinkhornGeneratorLoss(eps={self.eps}, n_iter={self.n_iter}, kind={self.kind!r}, grad={self.grad!r})"
@@ -180,7 +220,7 @@ class CramerCriticLoss:
         return f"CramerCriticLoss(lam={self.lam})"
 
 
-class OTGANLoss:
+class OTGANLoss(_SinkhornBudget):
     """The mini-batch energy distance of OT-GAN (Salimans et al., 2018), with two independent batches per side.
 
     .. math:: \\mathcal{D}^2 = \\mathcal{W}_c(X, Y) + \\mathcal{W}_c(X, Y') + \\mathcal{W}_c(X', Y)
@@ -190,12 +230,14 @@ class OTGANLoss:
     :math:`c(x, y) = 1 - \\langle v(x), v(y)\\rangle / \\|v(x)\\|\\|v(y)\\|` on the critic's features :math:`v`.
     No gradient flows through the Sinkhorn iterations (envelope gradient at the fixed plan). The generator
     minimizes :math:`\\mathcal{D}^2`; the critic maximizes it (``critic_loss()`` gives its loss, the negative).
-    Real and fake batches are each split into the two halves :math:`X, X'` and :math:`Y, Y'`.
+    Real and fake batches are each split into the two halves :math:`X, X'` and :math:`Y, Y'`. ``eps`` is in
+    the units of the cosine cost, which lies in [0, 2]; the fixed iteration budget and its report are those of
+    :class:`_SinkhornBudget`.
     """
 
-    def __init__(self, eps=0.05, n_iter=100):
+    def __init__(self, eps=0.05, n_iter=100, tol=0.0, warn_tol=1e-2):
         self.eps = positive(eps, "eps")
-        self.n_iter = positive(n_iter, "n_iter", integer=True)
+        self._init_budget(n_iter, tol, warn_tol)
 
     def value(self, critic, real, fake):
         """:math:`\\mathcal{D}^2` for one real and one generated batch (each split in two halves)."""
@@ -204,11 +246,11 @@ class OTGANLoss:
         v = critic.features(torch.cat([x1, x2, y1, y2]))
         vx1, vx2, vy1, vy2 = v.chunk(4)
 
-        def w(a, b):
-            return sinkhorn(None, None, cosine_cost(a, b), self.eps, self.n_iter, tol=0).cost
-
-        d2 = w(vx1, vy1) + w(vx1, vy2) + w(vx2, vy1) + w(vx2, vy2) - 2 * w(vx1, vx2) - 2 * w(vy1, vy2)
-        return d2
+        results = [_sinkhorn(None, None, cosine_cost(a, b), self.eps, self.n_iter, self.tol, "envelope", 0.5)[0]
+                   for a, b in ((vx1, vy1), (vx1, vy2), (vx2, vy1), (vx2, vy2), (vx1, vx2), (vy1, vy2))]
+        self._record(results)
+        w = [r.cost for r in results]
+        return w[0] + w[1] + w[2] + w[3] - 2 * w[4] - 2 * w[5]
 
     def __call__(self, critic, real, fake):
         return self.value(critic, real, fake)

@@ -10,6 +10,7 @@ References
 Peyré, G. and Cuturi, M. (2019). Computational Optimal Transport. Foundations and Trends in ML 11(5-6).
 """
 import math
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -351,6 +352,15 @@ def max_sliced_wasserstein(x, y, p=2, n_init=16, n_steps=30, lr=0.1, direction=N
 # entropic OT
 
 
+class SinkhornConvergenceWarning(UserWarning):
+    """Sinkhorn stopped at its iteration budget before its marginal error fell below ``tol``.
+
+    A category of its own, so that it can be silenced or turned into an error::
+
+        warnings.simplefilter("error", SinkhornConvergenceWarning)
+    """
+
+
 class SinkhornResult(NamedTuple):
     """What :func:`sinkhorn` returns."""
 
@@ -358,15 +368,41 @@ class SinkhornResult(NamedTuple):
     plan: torch.Tensor           #: :math:`P`, shape (n, m)
     f: torch.Tensor              #: dual potential on the rows, shape (n,)
     g: torch.Tensor              #: dual potential on the columns, shape (m,)
-    n_iter: int                  #: iterations run
-    marginal_error: float        #: :math:`\|P^\top 1 - b\|_1` at the end (rows are exact)
+    n_iter: int                  #: iterations run (annealing stages included)
+    marginal_error: float        #: :math:`\|P 1 - a\|_1 + \|P^\top 1 - b\|_1` of the returned plan
+    converged: bool = False      #: ``marginal_error <= tol`` (False when ``tol=0``: no stopping rule)
 
 
 GRADIENTS = ("envelope", "autodiff")
 
 
-def sinkhorn(a, b, C, eps, n_iter=100, tol=1e-9, grad="envelope", check_every=10):
-    """Entropic optimal transport by log-domain Sinkhorn iterations.
+def eps_schedule(eps, cost_scale, factor=0.5):
+    """The decreasing values of epsilon of epsilon scaling: :math:`\\varepsilon_k = \\max(s q^k, \\varepsilon)`
+    from the cost's scale :math:`s` (its largest entry) down to the target ``eps``, the target excluded.
+
+    Empty when ``eps >= cost_scale`` (nothing to anneal) or ``factor`` is 0.
+
+    Examples
+    --------
+    >>> eps_schedule(0.1, 1.0, factor=0.5)
+    [1.0, 0.5, 0.25, 0.125]
+    """
+    if not factor or eps >= cost_scale:
+        return []
+    n = math.ceil(math.log(eps / cost_scale) / math.log(factor))
+    return [cost_scale * factor ** k for k in range(n)]
+
+
+def _convergence_message(err, tol, n_iter, eps, cost_scale, dtype):
+    floor = torch.finfo(dtype).eps * cost_scale / eps
+    hint = (f"; {dtype} resolves the marginals only to about {floor:.1g} at this eps, use float64"
+            if floor > 0.1 * tol else "; raise n_iter or eps")
+    return (f"Sinkhorn did not converge: marginal error {err:.3g} > tol {tol:.3g} after {n_iter} iterations at "
+            f"eps = {eps:.3g} = {eps / cost_scale:.3g} x max cost{hint}")
+
+
+def sinkhorn(a, b, C, eps, n_iter=1000, tol=1e-6, grad="envelope", eps_scaling=0.5, relaxation="auto", warn=True):
+    """Entropic optimal transport by log-domain Sinkhorn iterations with epsilon scaling.
 
     Solves :math:`\\min_{P \\in U(a, b)} \\langle P, C \\rangle - \\varepsilon H(P)` through its dual potentials,
 
@@ -374,8 +410,33 @@ def sinkhorn(a, b, C, eps, n_iter=100, tol=1e-9, grad="envelope", check_every=10
               f_i \\leftarrow -\\varepsilon \\log \\sum_j b_j e^{(g_j - C_{ij})/\\varepsilon}, \\qquad
               P_{ij} = a_i b_j e^{(f_i + g_j - C_{ij})/\\varepsilon},
 
-    with log-sum-exp throughout, so that small ``eps`` and large costs give neither NaN nor inf (e.g.
-    ``eps=1e-3`` with costs up to ``1e3``).
+    with log-sum-exp throughout, so that small ``eps`` and large costs give neither NaN nor inf.
+
+    **What eps means.** ``eps`` is in the units of ``C``: what matters is the ratio
+    :math:`\\varepsilon / \\max C`. Near 1 the plan is almost the independent coupling :math:`a b^\\top`; at
+    1e-2 it is concentrated near the optimal plan; at 1e-3 and below it is close to the exact OT plan
+    (:math:`0 \\le \\langle P, C \\rangle - W \\le \\varepsilon \\log(nm)`), and plain Sinkhorn needs more
+    and more iterations (of the order of :math:`\\max C / \\varepsilon` in the worst case). Two accelerations
+    are on by default:
+
+    * **Epsilon scaling** (Schmitzer, 2019; the annealing of geomloss, Feydy et al., 2019): the iterations start
+      at the power of two above :math:`\\max C` and multiply epsilon by ``eps_scaling`` after every iteration
+      down to ``eps`` (:func:`eps_schedule`), each stage warm-started from the previous potentials; then they
+      continue at ``eps``. With ``eps >= max C`` there is nothing to anneal.
+    * **Over-relaxation** (Thibault et al., 2021): at ``eps``,
+      :math:`f \\leftarrow (1 - \\omega) f + \\omega T_f(g)` and the same for ``g``. With
+      ``relaxation="auto"`` the rate :math:`r` of plain Sinkhorn is measured over iterations 5 to 10 and
+      :math:`\\omega = 2 / (1 + \\sqrt{1 - r})` (at most 1.9) is used from then on, the optimal factor of
+      successive over-relaxation, reset to 1 if the error grows to 100 times its minimum (``grad="envelope"``
+      only: with ``"autodiff"``, "auto" means 1, since a factor measured from the data would be a hidden
+      function of ``C``).
+
+    **Stopping rule.** ``marginal_error`` is :math:`\\|P 1 - a\\|_1 + \\|P^\\top 1 - b\\|_1` of the returned
+    plan, computed for free from the updates (row sums are :math:`a_i e^{(f_i - T_f(g)_i)/\\varepsilon}`); the
+    iterations stop when it is :math:`\\le` ``tol`` or after ``n_iter`` iterations. In the second case
+    ``converged`` is False and a :class:`SinkhornConvergenceWarning` is issued (``warn=True``). ``tol=0`` runs
+    exactly ``n_iter`` iterations and never warns. A plan returned unconverged comes from a plain update of ``f``:
+    its row marginals are exact.
 
     Two gradients, both of the returned ``cost`` :math:`\\langle P, C \\rangle`:
 
@@ -384,7 +445,7 @@ def sinkhorn(a, b, C, eps, n_iter=100, tol=1e-9, grad="envelope", check_every=10
       :math:`\\partial/\\partial b = g` (the envelope theorem; the convention of POT's ``sinkhorn2``). Cheap in
       memory, exact at convergence.
     * ``grad="autodiff"``: backpropagate through all the iterations (Genevay et al., 2018, "Sinkhorn AutoDiff");
-      memory grows with ``n_iter``; exact for the truncated algorithm.
+      memory grows with the number of iterations; exact for the truncated algorithm.
 
     Parameters
     ----------
@@ -394,29 +455,59 @@ def sinkhorn(a, b, C, eps, n_iter=100, tol=1e-9, grad="envelope", check_every=10
     C : Tensor, shape (n, m)
         Cost matrix.
     eps : float
-        Entropic regularization, > 0, in the units of ``C``.
+        Entropic regularization, > 0, in the units of ``C`` (see above).
     n_iter : int
-        Maximum number of iterations (one iteration updates f then g).
+        Maximum number of iterations, annealing stages included (one iteration updates g then f).
     tol : float
-        Stop when :math:`\\|P^\\top 1 - b\\|_1 <` ``tol`` (checked every ``check_every`` iterations; 0 disables).
+        Tolerance on the marginal error in L1 (0 disables the stopping rule). float32 resolves it only to about
+        :math:`10^{-7} \\max C / \\varepsilon`.
     grad : {"envelope", "autodiff"}
+    eps_scaling : float in [0, 1)
+        Factor by which epsilon shrinks per annealing iteration; 0 (or None) gives plain Sinkhorn at ``eps``.
+    relaxation : "auto" or float in [1, 2)
+        Over-relaxation factor :math:`\\omega` at ``eps`` (1: plain Sinkhorn updates).
+    warn : bool
+        Issue a :class:`SinkhornConvergenceWarning` when the budget runs out before ``tol``.
 
     Returns
     -------
     SinkhornResult
-        ``(cost, plan, f, g, n_iter, marginal_error)``.
+        ``(cost, plan, f, g, n_iter, marginal_error, converged)``.
 
     References
     ----------
     Cuturi, M. (2013). Sinkhorn distances: lightspeed computation of optimal transport. NeurIPS.
+    Schmitzer, B. (2019). Stabilized sparse scaling algorithms for entropy regularized transport problems.
+    SIAM J. Sci. Comput. 41(3).
+    Feydy, J. et al. (2019). Interpolating between optimal transport and MMD using Sinkhorn divergences. AISTATS.
     Genevay, A., Peyré, G. and Cuturi, M. (2018). Learning generative models with Sinkhorn divergences. AISTATS.
+    Thibault, A., Chizat, L., Dossal, C. and Papadakis, N. (2021). Overrelaxed Sinkhorn-Knopp algorithm for
+    regularized optimal transport. Algorithms 14(5).
 
     Examples
     --------
     >>> C = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
     >>> res = sinkhorn(None, None, C, eps=0.01)
-    >>> round(float(res.cost), 4), res.plan.sum().item()
-    (0.0, 1.0)
+    >>> round(float(res.cost), 4), res.plan.sum().item(), res.converged
+    (0.0, 1.0, True)
+    """
+    res, cost_scale = _sinkhorn(a, b, C, eps, n_iter, tol, grad, eps_scaling, relaxation)
+    if warn and tol and not res.converged:
+        warnings.warn(_convergence_message(res.marginal_error, tol, res.n_iter, eps, cost_scale, C.dtype),
+                      SinkhornConvergenceWarning, stacklevel=2)
+    return res
+
+
+_RATE_WINDOW = (5, 10)  # iterations at the target eps over which the plain rate is measured
+_MAX_RELAXATION = 1.9
+
+
+def _sinkhorn(a, b, C, eps, n_iter, tol, grad, eps_scaling, relaxation="auto", symmetric=False):
+    """:func:`sinkhorn` without the warning; also returns the cost's scale (its largest entry).
+
+    ``symmetric=True`` is for :math:`OT_\\varepsilon(\\mu, \\mu)` (``a = b``, ``C`` symmetric): one potential
+    :math:`f = g` and the averaged update :math:`f \\leftarrow (f + T(f)) / 2` of Feydy et al. (2019), which
+    converges where the alternating updates oscillate.
     """
     C = as_points(C, "C")
     n, m = C.shape
@@ -425,21 +516,81 @@ def sinkhorn(a, b, C, eps, n_iter=100, tol=1e-9, grad="envelope", check_every=10
     positive(n_iter, "n_iter", integer=True)
     positive(tol, "tol", allow_zero=True)
     choice(grad, "grad", GRADIENTS)
+    if eps_scaling is None:
+        eps_scaling = 0.0
+    positive(eps_scaling, "eps_scaling", allow_zero=True)
+    if eps_scaling >= 1:
+        raise ValueError(f"eps_scaling must be in [0, 1), got {eps_scaling!r}")
+    # autodiff differentiates the iterations as run: an omega measured from the data would be a hidden function of C
+    adaptive = relaxation == "auto" and grad == "envelope"
+    relaxation = 1.0 if relaxation == "auto" else relaxation
+    omega = positive(relaxation, "relaxation")
+    if not 1 <= omega < 2:
+        raise ValueError(f"relaxation must be 'auto' or a number in [1, 2), got {relaxation!r}")
+    cost_scale = max(float(C.detach().abs().max()), 1e-30)
     log_a, log_b = a.log(), b.log()  # zero weights give -inf: those rows/columns receive no mass
+    # annealing starts at the power of two above max C: a schedule that does not move with C keeps the autodiff
+    # gradient that of the computed iterations
+    schedule = eps_schedule(eps, 2.0 ** math.ceil(math.log2(cost_scale)), eps_scaling)[: n_iter - 1]
+
+    def update_g(f, Cm, la, e):
+        return -e * torch.logsumexp(la[:, None] + (f[:, None] - Cm) / e, dim=0)
+
+    def update_f(g, Cm, lb, e):
+        return -e * torch.logsumexp(lb[None, :] + (g[None, :] - Cm) / e, dim=1)
+
+    def iterate_symmetric(Cm, la, lb):
+        aw = la.exp()
+        f = torch.zeros_like(la)
+        for e in schedule:
+            f = 0.5 * (f + update_g(f, Cm, la, e))
+        it, err = len(schedule), float("inf")
+        while True:
+            t = update_g(f, Cm, la, eps)
+            with torch.no_grad():  # row (= column) sums of P(f, f) are a_i exp((f_i - T(f)_i) / eps)
+                err = float((aw * torch.expm1((f - t) / eps)).abs().sum())
+            if err <= tol or it >= n_iter:
+                return f, f, it, err
+            it += 1
+            f = 0.5 * (f + t)
 
     def iterate(Cm, la, lb):
-        f, g = torch.zeros_like(la), torch.zeros_like(lb)
-        err, it = float("inf"), 0
-        for it in range(1, n_iter + 1):
-            # g then f, as POT's sinkhorn_log: after the f update the row marginals hold exactly
-            g = -eps * torch.logsumexp(la[:, None] + (f[:, None] - Cm) / eps, dim=0)
-            f = -eps * torch.logsumexp(lb[None, :] + (g[None, :] - Cm) / eps, dim=1)
-            if tol and (it % check_every == 0 or it == n_iter):
-                with torch.no_grad():
-                    col = torch.exp(la[:, None] + lb[None, :] + (f[:, None] + g[None, :] - Cm) / eps).sum(0)
-                    err = float((col - lb.exp()).abs().sum())
-                if err < tol:
-                    break
+        if symmetric:
+            return iterate_symmetric(Cm, la, lb)
+        aw, bw = la.exp(), lb.exp()
+        f = torch.zeros_like(la)
+        for e in schedule:  # annealing: one iteration per stage, warm-started
+            f = update_f(update_g(f, Cm, la, e), Cm, lb, e)
+        g = update_g(f, Cm, la, eps)
+        it, err, best, w = len(schedule), float("inf"), float("inf"), omega
+        while it < n_iter:
+            it += 1
+            tf = update_f(g, Cm, lb, eps)
+            f = tf if w == 1 else (1 - w) * f + w * tf
+            tg = update_g(f, Cm, la, eps)
+            # P(f, g) has row sums a_i exp((f_i - T_f(g)_i) / eps) and column sums b_j exp((g_j - T_g(f)_j) / eps):
+            # its marginal error costs nothing extra (rows are exact when w = 1)
+            with torch.no_grad():
+                err = float((bw * torch.expm1((g - tg) / eps)).abs().sum())
+                if w != 1:
+                    err += float((aw * torch.expm1((f - tf) / eps)).abs().sum())
+            if err <= tol or it >= n_iter:
+                break
+            k = it - len(schedule)
+            if adaptive and k == _RATE_WINDOW[0]:
+                err0 = err
+            elif adaptive and k == _RATE_WINDOW[1] and err0 > 0:
+                # plain Sinkhorn's error shrinks by a rate r per iteration; SOR's optimal factor for that rate
+                rate = min((err / err0) ** (1 / (_RATE_WINDOW[1] - _RATE_WINDOW[0])), 0.9999)
+                w = min(_MAX_RELAXATION, 2 / (1 + math.sqrt(1 - rate)))
+            best = min(best, err)
+            if w != 1 and err > 100 * best:  # safeguard: over-relaxation diverging
+                w = 1.0
+            g = tg if w == 1 else (1 - w) * g + w * tg
+        if err > tol and w != 1:  # out of budget: end on a plain f update, whose plan has exact rows
+            f = update_f(g, Cm, lb, eps)
+            with torch.no_grad():
+                err = float((bw * torch.expm1((g - update_g(f, Cm, la, eps)) / eps)).abs().sum())
         return f, g, it, err
 
     if grad == "autodiff":
@@ -453,12 +604,25 @@ def sinkhorn(a, b, C, eps, n_iter=100, tol=1e-9, grad="envelope", check_every=10
         # value <P, C>; gradient P for C, f for a, g for b (the latter two are zero-valued terms)
         cost = (plan * C).sum() + (f * (a - a.detach())).sum() + (g * (b - b.detach())).sum()
     finite(cost.detach().reshape(1), "the Sinkhorn cost (lower n_iter or raise eps)")
-    return SinkhornResult(cost, plan, f, g, it, err)
+    return SinkhornResult(cost, plan, f, g, it, err, bool(err <= tol)), cost_scale
 
 
-def sinkhorn_loss(x, y, eps, cost="sqeuclidean", n_iter=100, tol=1e-9, grad="envelope", a=None, b=None):
+def _warn_unconverged(results, tol, eps, cost_scale, dtype, stacklevel=3):
+    """One :class:`SinkhornConvergenceWarning` for the worst of ``results`` that missed ``tol``."""
+    missed = [r for r in results if not r.converged]
+    if tol and missed:
+        worst = max(missed, key=lambda r: r.marginal_error)
+        warnings.warn(_convergence_message(worst.marginal_error, tol, worst.n_iter, eps, cost_scale, dtype),
+                      SinkhornConvergenceWarning, stacklevel=stacklevel)
+
+
+def sinkhorn_loss(x, y, eps, cost="sqeuclidean", n_iter=1000, tol=1e-6, grad="envelope", a=None, b=None,
+                  eps_scaling=0.5, relaxation="auto", warn=True):
     """Entropic OT cost :math:`\\langle P_\\varepsilon, C \\rangle` between two point clouds (the "Sinkhorn loss"
-    of Genevay et al., 2018), with either gradient of :func:`sinkhorn`.
+    of Genevay et al., 2018), by :func:`sinkhorn` (epsilon scaling, stopping rule, either gradient).
+
+    ``eps`` is in the units of the cost (for ``"sqeuclidean"``, squared distances): see :func:`sinkhorn`. A
+    :class:`SinkhornConvergenceWarning` says when ``n_iter`` iterations did not reach ``tol``.
 
     Examples
     --------
@@ -466,18 +630,33 @@ def sinkhorn_loss(x, y, eps, cost="sqeuclidean", n_iter=100, tol=1e-9, grad="env
     2.0
     """
     x, y = _pair(x, y)
-    return sinkhorn(a, b, cost_matrix(x, y, cost), eps, n_iter, tol, grad).cost
+    res, scale = _sinkhorn(a, b, cost_matrix(x, y, cost), eps, n_iter, tol, grad, eps_scaling, relaxation)
+    if warn:
+        _warn_unconverged([res], tol, eps, scale, x.dtype)
+    return res.cost
 
 
-def sinkhorn_divergence(x, y, eps, cost="sqeuclidean", n_iter=100, tol=1e-9, grad="envelope"):
+def _divergence(x, y, eps, cost, n_iter, tol, grad, eps_scaling, relaxation="auto"):
+    """:math:`S_\\varepsilon` and the three :class:`SinkhornResult` behind it, and the largest cost scale."""
+    solves = [_sinkhorn(None, None, cost_matrix(u, v, cost), eps, n_iter, tol, grad, eps_scaling, relaxation,
+                        u is v)
+              for u, v in ((x, y), (x, x), (y, y))]
+    (xy, _), (xx, _), (yy, _) = solves
+    return xy.cost - 0.5 * xx.cost - 0.5 * yy.cost, [xy, xx, yy], max(scale for _, scale in solves)
+
+
+def sinkhorn_divergence(x, y, eps, cost="sqeuclidean", n_iter=1000, tol=1e-6, grad="envelope", eps_scaling=0.5,
+                        relaxation="auto", warn=True):
     """Debiased Sinkhorn divergence (Genevay et al., 2018; Feydy et al., 2019).
 
     .. math:: S_\\varepsilon(\\mu, \\nu) = OT_\\varepsilon(\\mu, \\nu) - \\tfrac12 OT_\\varepsilon(\\mu, \\mu)
               - \\tfrac12 OT_\\varepsilon(\\nu, \\nu)
 
     with :math:`OT_\\varepsilon` the entropic cost of :func:`sinkhorn_loss`. It removes the entropic bias:
-    :math:`S_\\varepsilon(\\mu, \\mu) = 0`, and it interpolates between :math:`W` (:math:`\\varepsilon \\to 0`) and
-    an MMD (:math:`\\varepsilon \\to \\infty`).
+    :math:`S_\\varepsilon(\\mu, \\mu) = 0`, and it interpolates between :math:`W` (:math:`\\varepsilon \\to 0`;
+    :math:`W_2^2` for the squared Euclidean cost) and an MMD (:math:`\\varepsilon \\to \\infty`). ``eps`` is in
+    the units of the cost (see :func:`sinkhorn`); each of the three problems is solved with epsilon scaling and
+    the stopping rule, and one :class:`SinkhornConvergenceWarning` reports the worst that missed ``tol``.
 
     Examples
     --------
@@ -486,8 +665,10 @@ def sinkhorn_divergence(x, y, eps, cost="sqeuclidean", n_iter=100, tol=1e-9, gra
     True
     """
     x, y = _pair(x, y)
-    kw = dict(eps=eps, cost=cost, n_iter=n_iter, tol=tol, grad=grad)
-    return sinkhorn_loss(x, y, **kw) - 0.5 * sinkhorn_loss(x, x, **kw) - 0.5 * sinkhorn_loss(y, y, **kw)
+    value, results, scale = _divergence(x, y, eps, cost, n_iter, tol, grad, eps_scaling, relaxation)
+    if warn:
+        _warn_unconverged(results, tol, eps, scale, x.dtype)
+    return value
 
 
 # ---------------------------------------------------------------------------------------------------------------
