@@ -185,7 +185,7 @@ def _dcgan_ema(dev):
             64)
 
 
-BUDGET_S = 20 * 60.0  # the book profile's equal budget per MNIST model: 20 minutes of CPU time of one thread
+BUDGET_S = 10 * 60.0  # the book profile's equal budget per MNIST model: 10 minutes of CPU time of one thread
 # the training additions of the budgeted models (their configs say them, so a checkpoint cannot drift from them).
 # bf16 is 1.2-1.8x faster per step here (benchmarks/training.md), but a first SN-hinge run in bf16 collapsed (its
 # critic won after ~2,000 steps, FID 2,077) where fp32 did not at the same point: the MLP models use fp32.
