@@ -310,10 +310,11 @@ def sinkhorn_panel(toy_name="8gaussians", eps=0.1, batch_size=256, loss="Sinkhor
     return _action_panel(controls, train, "Train", "400px", seed)
 
 
-def dot_panel(toy_name="25gaussians", train_steps=500, lr=0.05, n_steps=20, k_scale=1.0, seed=0):
+def dot_panel(toy_name="25gaussians", train_steps=500, lr=0.05, n_steps=20, k_scale=1.0, seed=0, trainer=None):
     """A panel for Discriminator Optimal Transport on a 2-D toy: a WGAN-GP is trained briefly (so that its
     generator is imperfect), then the sliders set the DOT step, the number of updates and a factor on
     :math:`K_{eff}`; the picture shows the samples before and after target-space DOT with their moves.
+    ``trainer`` (a trained WGAN-GP on ``toy_name``, e.g. :func:`otgan.toys.load`) replaces the brief training.
 
     Returns
     -------
@@ -327,8 +328,9 @@ def dot_panel(toy_name="25gaussians", train_steps=500, lr=0.05, n_steps=20, k_sc
 
     seed_everything(seed)
     target = toy(toy_name)
-    trainer = models.toy_trainer(target, "wgan-gp", lr_generator=1e-4, lr_critic=1e-4, device="cpu")
-    trainer.train(train_steps, progress=False)
+    if trainer is None:
+        trainer = models.toy_trainer(target, "wgan-gp", lr_generator=1e-4, lr_critic=1e-4, device="cpu")
+        trainer.train(train_steps, progress=False)
     gen = torch.Generator().manual_seed(seed)
     y = trainer.sample(500).cpu()
     ref = target.sample(500, seed=seed + 1)
@@ -364,3 +366,43 @@ def dot_panel(toy_name="25gaussians", train_steps=500, lr=0.05, n_steps=20, k_sc
     panel = _panel(list(controls.values()) + [caption], image)
     panel.controls, panel.redraw, panel.trainer, panel.k_eff = controls, redraw, trainer, k_eff
     return panel
+
+
+def flow_panel(pair="8gaussians", coupling="ot", nfe=4, steps=500, seed=0):
+    """A panel to train a flow-matching model on a 2-D toy pair (:data:`otgan.flow_matching.TOY_PAIRS`): pick the
+    pair, the coupling (independent, exact minibatch OT, entropic) and the number of Euler steps of the sampler,
+    press *Train*; the picture shows the sampled paths over the target, the caption the exact :math:`W_2` to the
+    target, the straightness and the CPU milliseconds per training step (of which the coupling).
+
+    Returns
+    -------
+    ipywidgets.HBox
+        With ``panel.controls``, ``panel.train`` and ``panel.trainer`` (the last :class:`FlowTrainer`).
+    """
+    from . import flow_matching as fm
+
+    controls = {
+        "pair": _labelled(W.Dropdown(options=list(fm.TOY_PAIRS), value=pair, description="target")),
+        "coupling": _labelled(W.Dropdown(options=fm.COUPLINGS, value=coupling, description="coupling")),
+        "nfe": _labelled(W.SelectionSlider(options=list(fm.NFE_GRID), value=nfe, description="NFE (Euler)")),
+        "steps": _labelled(W.IntSlider(value=steps, min=50, max=3000, step=50, description="train steps")),
+    }
+
+    def train(c):
+        trainer = fm.toy_trainer(c["pair"], c["coupling"], seed=seed).train(c["steps"])
+        src, tgt = fm.TOY_PAIRS[c["pair"]]
+        gen = torch.Generator().manual_seed(seed + 1)
+        x0, y = fm.toy_source(src)(1000, gen), fm.toy_source(tgt)(1000, gen)
+        x1, path = fm.sample(trainer.velocity, x0, c["nfe"], return_path=True)
+        fig, ax = plt.subplots(figsize=(4.6, 4.6))
+        fm.plot_paths(path, toy(tgt), ax=ax, n_lines=150, lim=3.0,
+                      title=f"{src} to {tgt}, {c['coupling']}, NFE {c['nfe']}")
+        total, solve = trainer.seconds_per_step
+        from .transport import wasserstein
+
+        text = (f"W2 to target {float(wasserstein(x1, y)):.3f}; straightness "
+                f"{fm.straightness(trainer.velocity, x0[:300], 32):.3f}; {1e3 * total:.1f} ms per step "
+                f"({1e3 * solve:.1f} ms in the coupling)")
+        return fig, text, trainer
+
+    return _action_panel(controls, train, "Train", "420px", seed)
