@@ -190,7 +190,7 @@ def gan_panel(toy_name="8gaussians", loss="nonsaturating", steps=500, lr_generat
         x = trainer.sample(1000).cpu()
         fig, axes = plt.subplots(1, 2, figsize=(8.4, 4.2))
         plot_samples(x, target, ax=axes[0], title=f"{c['loss']}: samples after {c['steps']} steps")
-        plot_critic(trainer.critic, ax=axes[1], colorbar=False, title="critic $D(x)$")
+        plot_critic(trainer.critic, ax=axes[1], title="critic $D(x)$")
         axes[1].scatter(*x[:300].T, s=2, c="w", alpha=0.6)
         return fig, _toy_caption(x, target), trainer
 
@@ -225,7 +225,7 @@ def critic_panel(toy_name="8gaussians", method="gp", strength=None, steps=1000, 
         res = critic_vs_w1(toy(c["toy"]), c["method"], None if c["method"] == "sn" else c["strength"],
                            n_steps=c["steps"], seed=seed)
         fig, ax = plt.subplots(figsize=(4.4, 4.2))
-        plot_critic(res["critic"], ax=ax, colorbar=False, title=f"{c['method']} critic after {c['steps']} steps")
+        plot_critic(res["critic"], ax=ax, title=f"{c['method']} critic after {c['steps']} steps")
         ax.scatter(*res["x"][:300].T, s=2, c="w", alpha=0.7)
         text = f"critic gap {res['gap']:.3f} vs exact W1 {res['exact_w1']:.3f}; K_eff {res['k_eff'].mean:.3f}"
         return fig, text, res
