@@ -1,9 +1,14 @@
 """The built book (smoke profile) opened in headless Chromium: math typeset, widget area present, figures shown,
-and no request leaving the machine."""
+no request leaving the machine, and nothing broken on the page: no markdown table left as raw `|---|` text, no
+tqdm residue, no output area clipped on the right, no widget control narrower than its label (or a label cut or
+wrapped word by word), no absolute path of the build machine in an output. The lead runs the same checks on the
+book build: `OTGAN_BOOK_HTML=_build/html pytest tests/test_book.py -k rendering`."""
 import functools
 import http.server
 import os
+import pathlib
 import shutil
+import sys
 import socketserver
 import threading
 from urllib.parse import urlparse
@@ -17,7 +22,19 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def served(built_book):
+def book_html(request):
+    """The smoke build, or an existing build named by OTGAN_BOOK_HTML (e.g. the book profile's _build/html)."""
+    given = os.environ.get("OTGAN_BOOK_HTML")
+    if given:
+        path = pathlib.Path(given).resolve()
+        assert (path / "index.html").exists(), f"OTGAN_BOOK_HTML={given} holds no built book"
+        return path
+    return request.getfixturevalue("built_book")
+
+
+@pytest.fixture(scope="module")
+def served(book_html):
+    built_book = book_html
     handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,),
                                      {"log_message": lambda *a: None}), directory=str(built_book))
     srv = socketserver.TCPServer(("127.0.0.1", 0), handler)
@@ -95,3 +112,118 @@ def test_every_page_loads_locally(served, browser):
         ctx, page, report = open_page(browser, f"{base}/{path}")
         ctx.close()
         assert report == {"nonlocal": [], "failed": [], "errors": []}, path
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# rendering: what a reader would see as broken
+
+RENDERING_JS = r"""
+(forbidden) => {
+  const problems = {raw_tables: [], tqdm: [], clipped: [], narrow_widgets: [], abs_paths: []};
+  const name = el => String(typeof el.className === "string" && el.className ? el.className : el.tagName)
+    .split(" ").slice(0, 2).join(".");
+  const excerpt = text => (text || "").replace(/\s+/g, " ").trim().slice(0, 90);
+  // markdown tables left as text: a |---| row anywhere outside code input
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {acceptNode: n =>
+    n.parentElement && n.parentElement.closest(".cell_input, script, style, .highlight-python, .highlight-ipython3")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  for (let n = walker.nextNode(); n; n = walker.nextNode())
+    if (/\|\s*:?-{3,}:?\s*\|/.test(n.textContent)) problems.raw_tables.push(excerpt(n.textContent));
+  for (const out of document.querySelectorAll(".cell_output")) {
+    const text = out.innerText || "";
+    // tqdm residue: text bars (" 40%|####  | 4/10 [00:01<00:02, 3.1it/s]") or progress-bar widgets
+    const bar = text.match(/.*(\d+%\||\d\s*(it\/s|s\/it)\]|\[\d\d:\d\d<\d\d:\d\d).*/);
+    if (bar) problems.tqdm.push(excerpt(bar[0]));
+    if (out.querySelector(".widget-progress, progress")) problems.tqdm.push("a progress-bar widget");
+    // absolute paths of the build machine
+    for (const f of forbidden) {
+      const i = text.indexOf(f);
+      if (i >= 0) problems.abs_paths.push(excerpt(text.slice(Math.max(0, i - 30), i + 70)));
+    }
+  }
+  // output areas that scroll or stick out to the right of the text column
+  const column = document.querySelector("main .bd-article, main article, main") || document.body;
+  const right = column.getBoundingClientRect().right;
+  for (const el of document.querySelectorAll(".cell_output .output, .cell_output pre, .cell_output table")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    if (el.scrollWidth > el.clientWidth + 1 || r.right > right + 1)
+      problems.clipped.push(`${name(el)}: ${el.scrollWidth}px of content in ${el.clientWidth}px ` +
+                            `(${excerpt(el.innerText).slice(0, 50)})`);
+  }
+  // widget controls narrower than their labels; labels, buttons and texts cut or wrapped word by word
+  for (const box of document.querySelectorAll(".jupyter-widgets.widget-inline-hbox")) {
+    const label = box.querySelector(":scope > .widget-label");
+    if (!label || !label.innerText.trim() || box.getBoundingClientRect().width === 0) continue;
+    const controls = [...box.children].filter(c => c !== label && !c.classList.contains("widget-readout") &&
+                                                   getComputedStyle(c).display !== "none");
+    const cw = controls.reduce((w, c) => w + c.getBoundingClientRect().width, 0);
+    const lw = label.getBoundingClientRect().width;
+    if (controls.length && cw < lw)
+      problems.narrow_widgets.push(`${excerpt(label.innerText)}: control ${cw.toFixed(0)}px < label ${lw.toFixed(0)}px`);
+  }
+  for (const el of document.querySelectorAll(".jupyter-widgets .widget-label, .jupyter-widgets button, " +
+                                             ".jupyter-widgets select, .jupyter-widgets.widget-label")) {
+    const text = (el.innerText || "").trim(), r = el.getBoundingClientRect();
+    if (!text || r.width === 0) continue;
+    const style = getComputedStyle(el);
+    const lineHeight = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
+    const words = text.split(/\s+/).length;
+    if (el.scrollWidth > el.clientWidth + 1) problems.narrow_widgets.push(`${excerpt(text)}: text cut`);
+    else if (words >= 2 && r.height / lineHeight >= Math.min(words, 3) - 0.2 && r.width < 120)
+      problems.narrow_widgets.push(`${excerpt(text)}: one word per line`);
+  }
+  return Object.fromEntries(Object.entries(problems).filter(([k, v]) => v.length));
+}
+"""
+
+
+def machine_paths(html):
+    """Absolute paths that only exist on the machine that built the book."""
+    paths = {str(ROOT), str(html), str(html.parents[1]), sys.prefix, os.path.expanduser("~"), "/tmp/"}
+    return sorted(p for p in paths if len(p) > 4)
+
+
+def rendering_problems(page, forbidden):
+    return page.evaluate(RENDERING_JS, forbidden)
+
+
+def test_rendering_checks_catch_broken_pages(browser):
+    """The checks themselves: a page with each defect is flagged, a clean one is not."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1600})
+    page = ctx.new_page()
+    page.set_content("""<main style="width: 600px"><p>| a | b |<br>|---|---|</p>
+      <div class="cell_output"><div class="output"><pre>100%|##########| 20/20 [00:02<00:00,  8.03it/s]</pre></div></div>
+      <div class="cell_output"><div class="output" style="overflow-x: auto"><table><tr>
+        <td style="min-width: 900px">wide</td></tr></table></div></div>
+      <div class="cell_output"><pre>saved to /home/builder/otgan/data/x.pt</pre></div>
+      <div class="jupyter-widgets widget-inline-hbox" style="display: flex; width: 200px">
+        <label class="widget-label" style="width: 150px; white-space: nowrap">number of projections</label>
+        <div style="width: 20px">o</div></div>
+      <div class="jupyter-widgets widget-label" style="width: 40px">noise level</div></main>""")
+    found = rendering_problems(page, ["/home/builder"])
+    assert set(found) == {"raw_tables", "tqdm", "clipped", "narrow_widgets", "abs_paths"}, found
+    assert len(found["narrow_widgets"]) >= 2, found
+    page.set_content("""<main style="width: 600px"><table><tr><td>a</td></tr></table>
+      <div class="cell_output"><div class="output"><pre>W1 0.385, 8 modes</pre></div></div>
+      <div class="jupyter-widgets widget-inline-hbox" style="display: flex; width: 500px">
+        <label class="widget-label" style="width: 100px">steps</label><div style="width: 300px">o</div></div>
+      </main>""")
+    assert rendering_problems(page, ["/home/builder"]) == {}
+    ctx.close()
+
+
+def test_rendering_every_page(served, browser):
+    base, html = served
+    forbidden = machine_paths(html)
+    pages = sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                   if "_static" not in p.parts and not p.name.startswith(("genindex", "search")))
+    broken = {}
+    for path in pages:
+        ctx, page, _ = open_page(browser, f"{base}/{path}")
+        found = rendering_problems(page, forbidden)
+        ctx.close()
+        if found:
+            broken[path] = found
+    assert not broken, "pages that render broken:\n" + "\n".join(
+        f"{path}: {kind}: {items[:4]}" for path, found in broken.items() for kind, items in found.items())
