@@ -221,13 +221,14 @@ plt.show()
 # ### What pixel-space SW can and cannot see
 #
 # A random direction of $\mathbb{R}^{784}$ is a random mix of all pixels. We measure $SW_2$ (1,000 directions)
-# from 1,000 training digits to 1,000 *other* training digits, to those digits blurred or noised, and to each
-# generator's output, and compare with the FID of the same sets (scored against the 1,000 held-out digits, a set
-# disjoint from all of them):
+# from 1,000 random training digits to 1,000 *other* random training digits, to those digits blurred or noised,
+# and to each generator's output, and compare with the FID of the same sets (scored against the 1,000 held-out
+# digits, a set disjoint from all of them):
 
 # %%
 train = data.load_mnist("train").images
-real_ref, real_other = train[:1000], train[1000:2000]  # disjoint subsets; FID's reference is the held-out split
+order = torch.randperm(len(train), generator=torch.Generator().manual_seed(SEED))  # the split is sorted by class
+real_ref, real_other = train[order[:1000]], train[order[1000:2000]]  # disjoint; FID's reference: held-out split
 candidates = {"real (other training digits)": real_other,
               "blurred real, sigma=1.5": calibration.blur(real_other, None, 1.5),
               "noisy real, sigma=0.5": calibration.gaussian_noise(real_other, None, 0.5)}
