@@ -114,7 +114,7 @@ def test_checkout_data_is_found_without_the_variable():
 
 
 def test_book_profile_never_trains_a_missing_shipped_model(no_checkout, tmp_path):
-    from otgan import comparison, models
+    from otgan import models, toys
 
     no_checkout.setenv("OTGAN_PROFILE", "book")
     no_checkout.setenv("OTGAN_DATA", str(tmp_path))
@@ -129,7 +129,7 @@ def test_book_profile_never_trains_a_missing_shipped_model(no_checkout, tmp_path
     with pytest.raises(ValueError, match="--only gan_mlp --force"):
         trainer.load_or_train(n_steps, shipped=str(ROOT / "data" / "gan_mlp.pt"))
     with pytest.raises(FileNotFoundError, match="--only toys"):
-        comparison.load_or_run_toys(comparison.toy_steps())
+        toys.load_table()
     assert not trained
     no_checkout.setenv("OTGAN_PROFILE", "smoke")  # smoke (and full) train, with or without data
     assert trainer.load_or_train(n_steps, shipped=str(tmp_path / "gan_mlp.pt")) == "trained" and trained

@@ -1,111 +1,75 @@
 """Every loss of the book on the same 2-D toys and every MNIST model on the same metrics: the tables of the
 comparison chapter.
 
-The 2-D table trains one generator per (toy, loss) with the same architecture, seed and number of steps; it
-is written to ``data/toy_comparison.json`` by ``python -m otgan.reproduce`` (or :func:`load_or_run_toys`), so
-the ``book`` profile reads it instead of retraining 24 generators.
+The 2-D runs themselves (recipes, sweep, three seeds per (toy, loss), shipped models) live in :mod:`otgan.toys`;
+this module turns their table (``data/toys/table.json``) into the page's summary, mean and spread over seeds.
 """
-import json
-import os
-import time
+import pandas as pd
 
-import torch
+from . import toys
 
-from . import ot_losses
-from .data import toy
-from .metrics import toy_metrics
-from .models import toy_direct_trainer, toy_otgan_trainer, toy_trainer
-from .runtime import data_path, profile, seed_everything, settings
-
-TOYS = ("8gaussians", "25gaussians", "swissroll")
-TOY_LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-sn", "wgan-gp", "sliced", "sinkhorn", "otgan")
-TOY_FILE = "toy_comparison.json"
-TOY_COMMAND = "python -m otgan.reproduce --profile book --only toys"
+TOYS = toys.TOYS
+TOY_LOSSES = toys.LOSSES
+#: Short column names of :func:`toy_summary` and what they mean.
+TOY_COLUMNS = {"modes": "modes covered (of 8 or 25; mixtures only)", "HQ": "high-quality rate",
+               "W1": "exact W1 to 2,000 fresh target points", "W2": "exact W2 to the same points",
+               "ms/step": "milliseconds per generator step (one CPU thread, training only)",
+               "steps conv.": "first step from which W1 stays within 1.2x its final value", "seeds": "seeds run"}
 
 
-def toy_path(must_exist=False):
-    """Where the shipped 2-D table lives, ``<data>/toy_comparison.json`` (:func:`otgan.runtime.data_dir`, resolved
-    at call time). With ``must_exist`` a missing file is a FileNotFoundError naming the command that makes it."""
-    return data_path(TOY_FILE, make=TOY_COMMAND if must_exist else None)
+def _mean_spread(values, digits):
+    s = pd.Series(values, dtype=float)
+    if len(s) == 1:
+        return f"{s.iloc[0]:.{digits}f}"
+    return f"{s.mean():.{digits}f} ± {s.std(ddof=1):.{digits}f}"
 
 
-def toy_steps():
-    """Generator steps per 2-D run: 20 (smoke), 1,000 (book), 10,000 (full)."""
-    return settings(smoke=20, book=1000, full=10000)
+def toy_summary(table=None):
+    """The 2-D table of the comparison chapter: one row per (toy, loss), each cell the mean ± standard deviation
+    over the seeds run (:data:`TOY_COLUMNS` says what each column is), plus a "floor" row per toy: the exact W1
+    between two fresh target samples of 2,000 points, what a perfect generator scores.
 
-
-def _toy_run(target, loss):
-    if loss in ("minimax", "nonsaturating"):
-        return toy_trainer(target, loss)
-    if loss == "wgan":
-        return toy_trainer(target, "wgan", lr_generator=5e-5, lr_critic=5e-5)
-    if loss in ("wgan-sn", "wgan-gp"):
-        return toy_trainer(target, loss, lr_generator=1e-4, lr_critic=1e-4)
-    if loss == "sliced":
-        return toy_direct_trainer(target, n_projections=50)
-    if loss == "sinkhorn":
-        return toy_direct_trainer(target, loss=ot_losses.SinkhornGeneratorLoss(0.1, n_iter=50), batch_size=128)
-    return toy_otgan_trainer(target, eps=0.1, n_iter=20)
-
-
-def run_toys(steps, toys=TOYS, losses=TOY_LOSSES, seed=0, n_eval=2000):
-    """Train a generator for every (toy, loss) pair for ``steps`` generator steps and measure it.
+    Parameters
+    ----------
+    table : dict, optional
+        The output of :func:`otgan.toys.reproduce`; default :func:`otgan.toys.load_table`.
 
     Returns
     -------
-    list of dict
-        One row per pair: toy, loss, modes covered (mixtures), high-quality rate, exact W1 and W2 to the
-        target (:func:`otgan.metrics.toy_metrics`), seconds, ms per step.
+    summary : DataFrame
+        Strings, indexed by (toy, loss label).
+    numbers : DataFrame
+        The per-(toy, loss) means as floats (for checks in the chapter), same index, columns ``modes``,
+        ``HQ``, ``W1``, ``W2``, ``ms``, ``steps``, ``seeds``, ``floor``.
     """
-    rows = []
-    for name in toys:
-        target = toy(name)
-        for loss in losses:
-            seed_everything(seed)
-            trainer = _toy_run(target, loss)
-            t0 = time.perf_counter()
-            trainer.train(steps, progress=False)
-            seconds = time.perf_counter() - t0
-            m = toy_metrics(trainer.sample(n_eval).cpu(), target, n_ref=n_eval, seed=seed)
-            rows.append({"toy": name, "loss": loss, "steps": steps, **m, "seconds": seconds,
-                         "ms per step": 1000 * seconds / max(steps, 1)})
-    return rows
-
-
-def load_or_run_toys(steps, path=None, **kwargs):
-    """The rows of :func:`run_toys`, read from ``path`` (default :func:`toy_path`) when it holds a run with this
-    many steps, otherwise computed (and not written; ``python -m otgan.reproduce`` writes the shipped file).
-    The ``book`` profile never computes them (minutes): there a missing or mismatched file is an error naming
-    the command that makes it."""
-    book = profile() == "book"
-    if path is None:
-        try:
-            path = toy_path(must_exist=book)
-        except FileNotFoundError:
-            if book:
-                raise
-    if path is not None and os.path.exists(path):
-        with open(path) as fh:
-            stored = json.load(fh)
-        if stored.get("steps") == steps:
-            print(f"2-D comparison: read {os.path.basename(path)} ({steps} steps per run, made by {TOY_COMMAND})")
-            return stored["rows"]
-        if book:
-            raise ValueError(f"{path} holds runs of {stored.get('steps')} steps, the book profile wants {steps}: "
-                             f"remake it with `{TOY_COMMAND} --force`")
-    elif book:
-        raise FileNotFoundError(f"{path} is missing: make it with `{TOY_COMMAND}`")
-    print(f"2-D comparison: training {len(kwargs.get('toys', TOYS)) * len(kwargs.get('losses', TOY_LOSSES))} "
-          f"generators for {steps} steps each")
-    return run_toys(steps, **kwargs)
-
-
-def write_toys(steps, path=None, **kwargs):
-    """Run :func:`run_toys` and write its rows to ``path`` (JSON; default :func:`toy_path`)."""
-    path = path or toy_path()
-    rows = run_toys(steps, **kwargs)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as fh:
-        json.dump({"steps": steps, "torch": torch.__version__, "rows": rows}, fh, indent=1)
-    os.replace(tmp, path)
-    return rows
+    table = table or toys.load_table()
+    rows = pd.DataFrame(table["rows"])
+    cells, numbers = [], []
+    for name in TOYS:
+        if name not in table["floor"]:
+            continue
+        floors = table["floor"][name]
+        for loss in TOY_LOSSES:
+            part = rows[(rows.toy == name) & (rows.loss == loss)]
+            if part.empty:
+                continue
+            mixture = "modes_covered" in part and part["modes_covered"].notna().all()
+            key = (name, toys.LABELS[loss])
+            cells.append({"index": key, "modes": _mean_spread(part["modes_covered"], 1) if mixture else "",
+                          "HQ": _mean_spread(part["high_quality"], 2), "W1": _mean_spread(part["W1"], 3),
+                          "W2": _mean_spread(part["W2"], 3), "ms/step": _mean_spread(part["ms per step"], 1),
+                          "steps conv.": _mean_spread(part["steps to converge"], 0), "seeds": str(len(part))})
+            numbers.append({"index": key, "loss": loss, "modes": part["modes_covered"].mean() if mixture else None,
+                            "HQ": part["high_quality"].mean(), "W1": part["W1"].mean(), "W2": part["W2"].mean(),
+                            "ms": part["ms per step"].mean(), "steps": part["steps to converge"].mean(),
+                            "seeds": len(part), "floor": sum(floors) / len(floors),
+                            "W1 min": part["W1"].min(), "modes min": part["modes_covered"].min() if mixture else None,
+                            "HQ min": part["high_quality"].min()})
+        cells.append({"index": (name, "floor (target vs target)"), "modes": "", "HQ": "",
+                      "W1": _mean_spread(floors, 3), "W2": "", "ms/step": "", "steps conv.": "",
+                      "seeds": str(len(floors))})
+    summary = pd.DataFrame(cells).set_index("index")
+    summary.index = pd.MultiIndex.from_tuples(summary.index, names=["toy", "loss"])
+    numbers = pd.DataFrame(numbers).set_index("index")
+    numbers.index = pd.MultiIndex.from_tuples(numbers.index, names=["toy", "loss"])
+    return summary, numbers

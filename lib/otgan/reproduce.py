@@ -2,12 +2,12 @@
 
     python -m otgan.reproduce --profile book              # every model, one after the other
     python -m otgan.reproduce --profile book --only wgan_gp_mlp
-    python -m otgan.reproduce --profile book --only toys  # the 2-D comparison table only
+    python -m otgan.reproduce --profile book --only toys  # the 2-D toys: sweep, table, shipped toy models
 
 Each model trains with an atomic checkpoint in ``runs/<name>.pt`` (a killed run resumes from it), then is
 exported in float16 with its config, history and metrics to ``data/<name>.pt``; a model whose export exists
-for this profile is skipped. The 2-D comparison (every loss on three toys, :mod:`otgan.comparison`) is written
-to ``data/toy_comparison.json``. A summary table and the total time are printed at the end.
+for this profile is skipped. The 2-D toys (every loss on three toys, :mod:`otgan.toys`: the learning-rate sweep,
+three seeds per pair, the seed-0 models) are written to ``data/toys/`` (resumable: finished runs are kept). A summary table and the total time are printed at the end.
 """
 import argparse
 import os
@@ -15,7 +15,7 @@ import time
 
 import torch
 
-from . import comparison, metrics, models
+from . import metrics, models, toys
 from .checkpoint import load_checkpoint
 from .runtime import PROFILE_VARIABLE, describe
 
@@ -51,7 +51,7 @@ def reproduce(names, runs_dir="runs", force=False):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", choices=["smoke", "book", "full"], default="book")
-    parser.add_argument("--only", nargs="*", choices=sorted(models.REGISTRY) + ["toys"], default=None)
+    parser.add_argument("--only", nargs="*", choices=sorted(models.REGISTRY) + ["toys", "flow"], default=None)
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
@@ -61,28 +61,19 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     print(describe())
     t0 = time.perf_counter()
-    names = [n for n in (args.only or list(models.REGISTRY)) if n != "toys"]
+    names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("toys", "flow")]
     if names:
         reproduce(names, args.runs_dir, args.force)
     if args.only is None or "toys" in args.only:
-        steps = comparison.toy_steps()
-        toy_path = comparison.toy_path()
-        done = os.path.exists(toy_path) and not args.force and _stored_steps(toy_path) == steps
-        if done:
-            print(f"toys: done already ({toy_path})")
-        else:
-            t1 = time.perf_counter()
-            rows = comparison.write_toys(steps)
-            print(f"toys: {len(rows)} 2-D runs of {steps} steps in {(time.perf_counter() - t1) / 60:.1f} min; "
-                  f"wrote {toy_path}")
+        t1 = time.perf_counter()
+        table = toys.reproduce(force=args.force)
+        print(f"toys: {len(table['rows'])} 2-D runs of {table['steps']} steps, "
+              f"{(time.perf_counter() - t1) / 60:.1f} min in this call; wrote {toys.data_path(toys.TABLE_FILE)}")
+    if args.only is None or "flow" in args.only:  # the flow-matching chapter's models (issue 19)
+        from . import flow_matching
+
+        flow_matching.reproduce(args.profile, runs_dir=args.runs_dir)
     print(f"total time of this call: {(time.perf_counter() - t0) / 60:.1f} min")
-
-
-def _stored_steps(path):
-    import json
-
-    with open(path) as fh:
-        return json.load(fh).get("steps")
 
 
 if __name__ == "__main__":

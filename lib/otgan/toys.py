@@ -1,0 +1,394 @@
+"""Every loss of the book trained to convergence on the 2-D toys: recipes, a learning-rate sweep, training with a
+convergence curve, and the small shipped models of ``data/toys/``.
+
+One architecture for every loss (latent size 8, generator and critic MLPs 128-128-128, LeakyReLU 0.2, batch 256,
+the same number of generator steps); per loss only what its paper prescribes (optimizer betas, critic steps per
+generator step, clipping, spectral norm, penalty) and the learning rate, picked by :func:`sweep` on the grid
+``LR_GRID``. ``python -m otgan.reproduce --profile book --only toys`` runs the sweep (:data:`SWEEP_FILE`), trains
+every (toy, loss) pair for ``SEEDS`` seeds, writes the table (:data:`TABLE_FILE`) and ships the seed-0 generators
+(and the critics the chapters use) as ``data/toys/<toy>_<loss>.pt``; the ``book`` profile loads them
+(:func:`load`), ``full`` and ``smoke`` train them (``smoke`` for a few steps).
+"""
+import functools
+import json
+import math
+import os
+import time
+
+import torch
+
+from . import losses, nets, ot_losses
+from ._checks import choice, positive
+from .checkpoint import half_state_dict, load_checkpoint, load_state, save_checkpoint
+from .data import toy as make_toy
+from .metrics import toy_metrics
+from .runtime import data_path, profile, seed_everything, settings
+from .training import SampleRecorder, Trainer
+from .transport import wasserstein
+
+TOYS = ("8gaussians", "25gaussians", "swissroll")
+LOSSES = ("minimax", "nonsaturating", "wgan-clip", "wgan-sn", "sn-hinge", "wgan-gp", "cramer", "otgan",
+          "sinkhorn", "sliced")
+#: Short names for tables and titles.
+LABELS = {"minimax": "GAN minimax", "nonsaturating": "GAN non-sat.", "wgan-clip": "WGAN clip",
+          "wgan-sn": "WGAN SN (W-loss)", "sn-hinge": "SN hinge", "wgan-gp": "WGAN-GP", "cramer": "Cramér",
+          "otgan": "OT-GAN", "sinkhorn": "Sinkhorn div.", "sliced": "sliced SW2"}
+LR_GRID = (1e-4, 3e-4, 1e-3)
+SEEDS = (0, 1, 2)
+LATENT, HIDDEN, BATCH = 8, (128, 128, 128), 256
+#: The critic-side part of each recipe (Gulrajani et al., 2017; Arjovsky et al., 2017; Miyato et al., 2018;
+#: Bellemare et al., 2017; Salimans et al., 2018; Genevay et al., 2018; Deshpande et al., 2018).
+RECIPES = {
+    "minimax": {"n_critic": 1, "betas": (0.5, 0.999)},
+    "nonsaturating": {"n_critic": 1, "betas": (0.5, 0.999)},
+    "wgan-clip": {"n_critic": 5, "optimizer": "rmsprop", "clip": 0.01},
+    "wgan-sn": {"n_critic": 5, "betas": (0.5, 0.9), "spectral_norm": True},
+    "sn-hinge": {"n_critic": 1, "betas": (0.0, 0.9), "spectral_norm": True},
+    "wgan-gp": {"n_critic": 5, "betas": (0.0, 0.9), "lambda": 10.0},
+    "cramer": {"n_critic": 5, "betas": (0.5, 0.9), "lambda": 10.0},
+    "otgan": {"n_critic": 1, "n_generator": 3, "betas": (0.5, 0.999), "eps": 0.1, "n_iter": 10, "batch_size": 128},
+    "sinkhorn": {"n_critic": 0, "betas": (0.5, 0.999), "eps": 0.1, "n_iter": 30, "batch_size": 128},
+    "sliced": {"n_critic": 0, "betas": (0.5, 0.999), "n_projections": 100},
+}
+SUBDIR = "toys"
+SWEEP_FILE = "toys/sweep.json"
+TABLE_FILE = "toys/table.json"
+COMMAND = "python -m otgan.reproduce --profile book --only toys"
+#: Which shipped models keep their critic (the WGAN chapter's contours and the DOT chapter).
+KEEP_CRITIC = {("8gaussians", "wgan-clip"), ("8gaussians", "wgan-sn"), ("8gaussians", "wgan-gp"),
+               ("8gaussians", "sn-hinge"), ("25gaussians", "wgan-gp"), ("swissroll", "wgan-gp")}
+#: Losses whose 8-Gaussian training is recorded as animation frames (the WGAN chapter).
+ANIMATED = ("wgan-clip", "wgan-sn", "sn-hinge", "wgan-gp")
+#: The deliberately early-stopped WGAN-GP generators (and critics) the DOT chapter starts from.
+EARLY_STEP = 300
+
+
+def steps():
+    """Generator steps of every toy run: 10 (smoke), 1,000 (book), 5,000 (full)."""
+    return settings(smoke=10, book=1000, full=5000)
+
+
+def sweep_steps():
+    """Generator steps of a sweep run: 10 (smoke), 250 (book), 1,000 (full)."""
+    return settings(smoke=10, book=250, full=1000)
+
+
+def _optimizer(params, recipe, lr):
+    if recipe.get("optimizer") == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr)
+    return torch.optim.Adam(params, lr=lr, betas=recipe["betas"])
+
+
+def build(toy, loss, lr, device=None):
+    """A :class:`otgan.training.Trainer` for ``loss`` on the toy ``toy`` (a name or :class:`otgan.data.Toy`),
+    with the recipe ``RECIPES[loss]`` and learning rate ``lr`` for generator and critic alike.
+
+    Parameters
+    ----------
+    toy : str or Toy
+    loss : str
+        One of :data:`LOSSES`.
+    lr : float
+
+    Returns
+    -------
+    Trainer
+    """
+    choice(loss, "loss", LOSSES)
+    positive(lr, "lr")
+    target = make_toy(toy) if isinstance(toy, str) else toy
+    recipe = RECIPES[loss]
+    g = nets.MLPGenerator(LATENT, 2, hidden=HIDDEN)
+    d = None if recipe["n_critic"] == 0 else nets.MLPCritic(2, hidden=HIDDEN,
+                                                            spectral_norm=recipe.get("spectral_norm", False))
+    hooks, g_loss, c_loss = [], None, None
+    if loss in ("minimax", "nonsaturating"):
+        c_loss, g_loss = losses.gan_losses(loss)
+    elif loss in ("wgan-clip", "wgan-sn"):
+        c_loss, g_loss = losses.wasserstein_critic_loss, losses.wasserstein_generator_loss
+        if loss == "wgan-clip":
+            hooks = [losses.WeightClipping(recipe["clip"])]
+    elif loss == "sn-hinge":
+        c_loss, g_loss = losses.hinge_critic_loss, losses.hinge_generator_loss
+    elif loss == "wgan-gp":
+        c_loss, g_loss = losses.WGANGPCriticLoss(recipe["lambda"]), losses.wasserstein_generator_loss
+    elif loss == "cramer":
+        c_loss, g_loss = ot_losses.CramerCriticLoss(recipe["lambda"]), ot_losses.CramerGeneratorLoss()
+    elif loss == "otgan":
+        g_loss = ot_losses.OTGANLoss(recipe["eps"], recipe["n_iter"])
+        c_loss = g_loss.critic_loss()
+    elif loss == "sinkhorn":
+        g_loss = ot_losses.SinkhornGeneratorLoss(recipe["eps"], recipe["n_iter"])
+    else:
+        g_loss = ot_losses.SlicedLoss(recipe["n_projections"])
+    config = {"toy": target.name, "loss": loss, "lr": lr, "latent": LATENT, "hidden": list(HIDDEN),
+              "batch_size": BATCH, **recipe}
+    config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.items()}
+    return Trainer(g, d, target.sample, g_loss, c_loss, opt_generator=_optimizer(g.parameters(), recipe, lr),
+                   opt_critic=None if d is None else _optimizer(d.parameters(), recipe, lr),
+                   batch_size=config["batch_size"],
+                   n_critic=recipe["n_critic"], n_generator=recipe.get("n_generator", 1), critic_hooks=hooks,
+                   config=config, device=device)
+
+
+def n_eval():
+    """Samples per evaluation (exact W1, W2 against as many fresh target points): 300 (smoke), 2,000."""
+    return settings(smoke=300, book=2000, full=2000)
+
+
+@functools.lru_cache(maxsize=None)
+def _floor(toy, n, seed):
+    target = make_toy(toy)
+    return float(wasserstein(target.sample(n, seed=10_000 + seed), target.sample(n, seed=20_000 + seed), p=1))
+
+
+def floor(toy, n=None, seed=0):
+    """Exact :math:`W_1` between two independent samples of size ``n`` of the toy: the value a perfect generator
+    reaches on average with this many samples (the "floor" of the table); ``toy`` is a name of :data:`TOYS`, ``n`` defaults to :func:`n_eval`."""
+    return _floor(toy, n or n_eval(), seed)
+
+
+class _Curve:
+    """Training callback: exact W1 of ``n`` samples to ``n`` fixed target points (500, or :func:`n_eval` when
+    smaller) every call; optional animation frames."""
+
+    def __init__(self, target, n=None, frames=0, seed=0):
+        n = n or min(500, n_eval())
+        self.ref = target.sample(n, seed=30_000 + seed)
+        self.n, self.steps, self.w1 = n, [], []
+        self.recorder = SampleRecorder(frames, seed=seed) if frames else None
+
+    def __call__(self, trainer):
+        self.steps.append(trainer.step)
+        self.w1.append(float(wasserstein(trainer.sample(self.n).cpu(), self.ref, p=1)))
+        if self.recorder is not None:
+            self.recorder(trainer)
+
+
+def steps_to_converge(steps_, w1, tol=1.2):
+    """The first recorded step from which the W1 curve stays within ``tol`` times its final value (the
+    average of its last two points): how long a run takes to reach its plateau."""
+    final = sum(w1[-2:]) / len(w1[-2:])
+    for i in range(len(w1)):
+        if all(v <= tol * final for v in w1[i:]):
+            return int(steps_[i])
+    return int(steps_[-1])
+
+
+def train(toy, loss, n_steps, lr, seed=0, n_samples=None, curve_every=None, frames=0, early=None):
+    """Train one (toy, loss) run and measure it.
+
+    Returns
+    -------
+    trainer : Trainer
+    row : dict
+        toy, loss, seed, lr, steps, the :func:`otgan.metrics.toy_metrics` of ``n_samples`` samples (default
+        :func:`n_eval`; exact W1, W2 to as many fresh target points; modes covered and high-quality rate), ms per step (training only),
+        steps to converge (:func:`steps_to_converge`), the W1 curve.
+    extras : dict
+        ``frames``/``frame_steps`` (with ``frames``), ``early`` (a copy of the nets at step ``early``).
+    """
+    seed_everything(seed)
+    target = make_toy(toy)
+    trainer = build(target, loss, lr)
+    curve = _Curve(target, frames=frames, seed=seed)
+    extras = {}
+
+    def callback(tr):
+        curve(tr)
+        if early is not None and tr.step == early:
+            extras["early"] = {"generator": half_state_dict(tr.generator),
+                               "critic": None if tr.critic is None else half_state_dict(tr.critic)}
+
+    every = curve_every or max(1, n_steps // 15)
+    if early is not None and early % every:
+        raise ValueError(f"early={early} must be a multiple of the curve interval {every}")
+    trainer.train(n_steps, callback=callback, callback_every=every, progress=False)
+    n_samples = n_samples or n_eval()
+    m = toy_metrics(trainer.sample(n_samples).cpu(), target, n_ref=n_samples, seed=seed)
+    row = {"toy": target.name, "loss": loss, "seed": seed, "lr": lr, "steps": n_steps, **m,
+           "ms per step": 1000 * trainer.elapsed / max(n_steps, 1),
+           "steps to converge": steps_to_converge(curve.steps, curve.w1),
+           "curve": {"step": curve.steps, "W1": curve.w1}}
+    if curve.recorder is not None:
+        extras["frames"] = torch.stack(curve.recorder.frames).half()
+        extras["frame_steps"] = list(curve.recorder.steps)
+    return trainer, row, extras
+
+
+def sweep(toys=("25gaussians",), losses_=None, lrs=None, n_steps=None, seed=0, log=print):
+    """Train every (toy, loss, lr) of the grid for ``n_steps`` (default :func:`sweep_steps`) and measure it.
+
+    Returns
+    -------
+    list of dict
+        The rows of :func:`train` (without curves).
+    """
+    n_steps = n_steps or sweep_steps()
+    rows = []
+    for loss in losses_ or LOSSES:
+        for name in toys:
+            for lr in lrs or LR_GRID:
+                _, row, _ = train(name, loss, n_steps, lr, seed=seed, curve_every=n_steps)
+                row.pop("curve")
+                rows.append(row)
+                log(f"sweep {loss:<14}{name:<12} lr {lr:.0e}: W1 {row['W1']:.3f} HQ {row['high_quality']:.2f} "
+                    f"modes {row.get('modes_covered', '-')} ({row['ms per step']:.1f} ms/step)")
+    return rows
+
+
+def best_lr(sweep_rows, loss):
+    """The learning rate of ``LR_GRID`` with the lowest W1 relative to each toy's floor, summed over the toys
+    (so that one toy does not dominate)."""
+    score = {}
+    for r in sweep_rows:
+        if r["loss"] == loss:
+            score[r["lr"]] = score.get(r["lr"], 0.0) + math.log(r["W1"] / floor(r["toy"]))
+    if not score:
+        raise ValueError(f"the sweep has no row for loss={loss!r}")
+    return min(score, key=score.get)
+
+
+def model_path(toy, loss, must_exist=False):
+    """``<data>/toys/<toy>_<loss>.pt``; with ``must_exist`` a missing file names the command that makes it."""
+    return data_path(f"{SUBDIR}/{toy}_{loss}.pt", make=COMMAND if must_exist else None)
+
+
+def ship(trainer, row, extras, path):
+    """Write the seed's generator (float16; the critic too where :data:`KEEP_CRITIC` says), config, row,
+    frames and early nets to ``path``."""
+    key = (row["toy"], row["loss"])
+    state = {"config": trainer.config, "step": trainer.step, "row": row, "generator": half_state_dict(trainer.generator),
+             "critic": half_state_dict(trainer.critic) if key in KEEP_CRITIC else None, **extras}
+    if key not in KEEP_CRITIC and "early" in state:
+        state["early"] = {**state["early"], "critic": None}
+    return save_checkpoint(path, state)
+
+
+def reproduce(force=False, log=print):
+    """The ``--only toys`` path of :mod:`otgan.reproduce`: sweep (or reuse ``data/toys/sweep.json``), then every
+    (toy, loss) for every seed of :data:`SEEDS`, writing ``data/toys/table.json`` and the seed-0 models."""
+    prof = profile()
+    sweep_file = data_path(SWEEP_FILE)
+    os.makedirs(os.path.dirname(sweep_file), exist_ok=True)
+    stored = _read(sweep_file)
+    if stored and stored.get("profile") == prof and not force:
+        sweep_rows = stored["rows"]
+        log(f"toys: sweep read from {sweep_file}")
+    else:
+        t0 = time.perf_counter()
+        sweep_rows = sweep(log=log)
+        _write(sweep_file, {"profile": prof, "steps": sweep_steps(), "lrs": list(LR_GRID), "rows": sweep_rows,
+                            "minutes": (time.perf_counter() - t0) / 60})
+    lrs = {loss: best_lr(sweep_rows, loss) for loss in LOSSES}
+    table_file = data_path(TABLE_FILE)
+    table = _read(table_file) or {}
+    if table.get("profile") != prof or table.get("steps") != steps() or force:
+        table = {"profile": prof, "steps": steps(), "seeds": list(SEEDS), "lrs": lrs, "rows": [],
+                 "floor": {name: [floor(name, seed=s) for s in SEEDS] for name in TOYS}}
+    done = {(r["toy"], r["loss"], r["seed"]) for r in table["rows"]}
+    t0 = time.perf_counter()
+    for seed, name, loss in sorted(((s, n, l) for s in SEEDS for n in TOYS for l in LOSSES), key=_priority):
+        if (name, loss, seed) in done and (seed != SEEDS[0] or os.path.exists(model_path(name, loss))):
+            continue
+        first = seed == SEEDS[0]
+        trainer, row, extras = train(
+            name, loss, steps(), lrs[loss], seed=seed,
+            frames=500 if first and name == "8gaussians" and loss in ANIMATED else 0,
+            early=EARLY_STEP if first and loss == "wgan-gp" and steps() > EARLY_STEP else None)
+        if first:
+            ship(trainer, row, extras, model_path(name, loss))
+        table["rows"] = [r for r in table["rows"] if (r["toy"], r["loss"], r["seed"]) != (name, loss, seed)]
+        table["rows"].append(row)
+        _write(table_file, table)
+        log(f"toys {loss:<14}{name:<12} seed {seed}: W1 {row['W1']:.3f} W2 {row['W2']:.3f} "
+            f"HQ {row['high_quality']:.2f} modes {row.get('modes_covered', '-')} "
+            f"{row['ms per step']:.1f} ms/step ({(time.perf_counter() - t0) / 60:.1f} min)")
+    return table
+
+
+def _priority(job):
+    """Every first seed before any second one (an interrupted run still ships every model), and within a seed
+    what the chapters use first: 8 Gaussians (WGAN chapter), then the WGAN-GPs of the DOT chapter."""
+    seed, name, loss = job
+    return seed, name != "8gaussians", loss != "wgan-gp", TOYS.index(name), LOSSES.index(loss)
+
+
+def _read(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as fh:
+        return json.load(fh)
+
+
+def _write(path, obj):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as fh:
+        json.dump(obj, fh, indent=1)
+    os.replace(tmp, path)
+
+
+def load_table():
+    """The table written by :func:`reproduce` (``data/toys/table.json``) in every profile (reading it is instant;
+    ``python -m otgan.reproduce --profile full --only toys`` remakes it at full scale). A missing table is a
+    FileNotFoundError naming that command; in the ``book`` profile a table made in another profile is a
+    ValueError."""
+    path = data_path(TABLE_FILE, make=COMMAND)
+    table = _read(path)
+    if table.get("profile") != "book" and profile() == "book":
+        raise ValueError(f"{path} was made in the {table.get('profile')!r} profile: remake it with `{COMMAND}`")
+    return table
+
+
+def load_sweep():
+    """The learning-rate sweep written by :func:`reproduce` (``data/toys/sweep.json``): ``rows`` (one per loss
+    and learning rate), ``steps``, ``lrs``."""
+    return _read(data_path(SWEEP_FILE, make=COMMAND))
+
+
+def load(toy, loss, seed=0, early=False):
+    """A trained model of ``loss`` on ``toy``: in the ``book`` profile loaded from ``data/toys/<toy>_<loss>.pt``
+    (seed 0, the net the table measured), in ``smoke`` and ``full`` trained now for :func:`steps` with the
+    shipped learning rate (the table's, else the recipe grid's middle value).
+
+    Parameters
+    ----------
+    early : bool
+        Return the nets as they were at step :data:`EARLY_STEP` instead (WGAN-GP only): a typical imperfect
+        generator.
+
+    Returns
+    -------
+    trainer : Trainer
+        ``trainer.row`` holds the measured row (metrics, curve); ``trainer.frames`` / ``trainer.frame_steps`` the
+        animation frames where recorded.
+    """
+    choice(toy, "toy", TOYS)
+    choice(loss, "loss", LOSSES)
+    if profile() == "book":
+        ck = load_checkpoint(model_path(toy, loss, must_exist=True))
+        trainer = build(toy, loss, ck["config"]["lr"], device="cpu")
+        if ck["config"] != trainer.config:
+            raise ValueError(f"{model_path(toy, loss)} was made with another recipe: remake it with `{COMMAND}`")
+        if early and "early" not in ck:
+            raise ValueError(f"{model_path(toy, loss)} holds no early-stopped nets (only WGAN-GP keeps them)")
+        nets_ = ck["early"] if early else ck
+        load_state(trainer.generator, nets_["generator"])
+        if trainer.critic is not None and nets_.get("critic") is not None:
+            load_state(trainer.critic, nets_["critic"])
+        trainer.step = EARLY_STEP if early else ck["step"]
+        trainer.row, trainer.frames, trainer.frame_steps = ck["row"], ck.get("frames"), ck.get("frame_steps")
+        return trainer
+    lr = _shipped_lr(loss)
+    n = EARLY_STEP if early and profile() == "full" else (min(steps(), 10) if early else steps())
+    trainer, row, extras = train(toy, loss, n, lr, seed=seed, frames=500 if loss in ANIMATED else 0)
+    trainer.row, trainer.frames, trainer.frame_steps = row, extras.get("frames"), extras.get("frame_steps")
+    return trainer
+
+
+def _shipped_lr(loss):
+    try:
+        table = _read(data_path(TABLE_FILE)) or {}
+    except FileNotFoundError:
+        table = {}
+    return table.get("lrs", {}).get(loss, LR_GRID[1])

@@ -1,0 +1,120 @@
+"""The 2-D toy recipes, their training and measurement, the shipped files and the comparison table."""
+import math
+import os
+
+import pytest
+import torch
+
+from otgan import comparison, data, toys
+
+
+@pytest.fixture
+def tmp_data(tmp_path, monkeypatch):
+    """A data folder of our own: toys reads and writes ``<tmp>/toys/...``."""
+    (tmp_path / "toys").mkdir()
+    monkeypatch.setattr(toys, "data_path", lambda name, make=None: _path(tmp_path, name, make))
+    return tmp_path
+
+
+def _path(root, name, make):
+    path = os.path.join(root, name)
+    if make is not None and not os.path.exists(path):
+        raise FileNotFoundError(f"{path} is missing: make it with `{make}`")
+    return path
+
+
+@pytest.mark.parametrize("loss", toys.LOSSES)
+def test_every_recipe_trains_and_follows_its_paper(loss):
+    torch.manual_seed(0)
+    trainer = toys.build("8gaussians", loss, 1e-3)
+    history = trainer.train(2, progress=False)
+    assert all(math.isfinite(v) for v in history["generator loss"])
+    assert trainer.sample(5).shape == (5, 2)
+    recipe = toys.RECIPES[loss]
+    assert trainer.config["loss"] == loss and trainer.config["lr"] == 1e-3
+    assert (trainer.critic is None) == (recipe["n_critic"] == 0)
+    if loss == "wgan-clip":
+        assert max(p.abs().max().item() for p in trainer.critic.parameters()) <= recipe["clip"]
+        assert isinstance(trainer.opt_generator, torch.optim.RMSprop)
+    if loss in ("wgan-sn", "sn-hinge"):
+        assert any("parametrizations" in n for n, _ in trainer.critic.named_parameters())
+    if loss == "otgan":
+        assert trainer.n_generator == 3
+
+
+def test_build_rejects_bad_input():
+    with pytest.raises(ValueError, match="loss"):
+        toys.build("8gaussians", "wgan", 1e-3)
+    with pytest.raises(ValueError, match="lr"):
+        toys.build("8gaussians", "wgan-gp", -1.0)
+    with pytest.raises(ValueError, match="name"):
+        toys.build("9gaussians", "wgan-gp", 1e-3)
+
+
+def test_floor_is_the_sampling_error_of_the_target():
+    f = toys.floor("8gaussians", n=500)
+    target = data.toy("8gaussians")
+    shifted = toys.wasserstein(target.sample(500, seed=1) + 0.3, target.sample(500, seed=2), p=1)
+    assert 0 < f < float(shifted)
+    assert toys.floor("8gaussians", n=1000) < toys.floor("8gaussians", n=100)  # it shrinks with the sample size
+
+
+def test_steps_to_converge():
+    steps = [0, 100, 200, 300, 400]
+    assert toys.steps_to_converge(steps, [2.0, 1.0, 0.5, 0.2, 0.2]) == 300
+    assert toys.steps_to_converge(steps, [2.0, 0.2, 0.9, 0.21, 0.2]) == 300  # a relapse resets the count
+    assert toys.steps_to_converge(steps, [0.2] * 5) == 0
+
+
+def test_best_lr_prefers_the_lowest_w1_relative_to_the_floor():
+    rows = [{"toy": "8gaussians", "loss": "sliced", "lr": lr, "W1": w} for lr, w in [(1e-4, 0.5), (1e-3, 0.1)]]
+    assert toys.best_lr(rows, "sliced") == 1e-3
+    with pytest.raises(ValueError, match="no row"):
+        toys.best_lr(rows, "otgan")
+
+
+def test_reproduce_ships_models_the_book_profile_loads(tmp_data, monkeypatch):
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "LOSSES", ("wgan-gp", "sliced"))
+    monkeypatch.setattr(toys, "SEEDS", (0, 1))
+    monkeypatch.setattr(toys, "EARLY_STEP", 4)
+    monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
+    table = toys.reproduce(log=lambda *a: None)
+    assert {(r["loss"], r["seed"]) for r in table["rows"]} == {("wgan-gp", 0), ("wgan-gp", 1), ("sliced", 0),
+                                                               ("sliced", 1)}
+    assert set(table["lrs"]) == {"wgan-gp", "sliced"} and set(table["lrs"].values()) <= set(toys.LR_GRID)
+    row = table["rows"][0]
+    assert row["steps"] == toys.steps() and 0 <= row["high_quality"] <= 1 and row["W1"] > 0
+    assert len(row["curve"]["W1"]) == len(row["curve"]["step"]) >= 2
+    # a second call resumes: nothing is retrained
+    monkeypatch.setattr(toys, "train", lambda *a, **k: pytest.fail("retrained a finished run"))
+    assert len(toys.reproduce(log=lambda *a: None)["rows"]) == 4
+    # the book profile loads the shipped seed-0 nets and their frames instead of training
+    monkeypatch.setenv("OTGAN_PROFILE", "book")
+    with pytest.raises(ValueError, match="smoke"):
+        toys.load_table()
+    gp = toys.load("8gaussians", "wgan-gp")
+    shipped = torch.load(toys.model_path("8gaussians", "wgan-gp"), weights_only=False)
+    assert gp.row == shipped["row"] and gp.frames.shape[1:] == (500, 2) and gp.critic is not None
+    z = torch.randn(7, toys.LATENT)
+    assert torch.allclose(gp.sample(7, z=z), gp.sample(7, z=z))
+    early = toys.load("8gaussians", "wgan-gp", early=True)
+    assert early.step == 4 and not torch.allclose(early.sample(7, z=z), gp.sample(7, z=z))
+    with pytest.raises(ValueError, match="early"):
+        toys.load("8gaussians", "sliced", early=True)
+    os.remove(toys.model_path("8gaussians", "sliced"))
+    with pytest.raises(FileNotFoundError, match="--only toys"):
+        toys.load("8gaussians", "sliced")
+
+
+def test_summary_table_has_mean_spread_and_the_floor():
+    rows = [{"toy": "8gaussians", "loss": "wgan-gp", "seed": s, "W1": w, "W2": w + 0.1, "modes_covered": m,
+             "n_modes": 8, "high_quality": 0.9, "ms per step": 10.0, "steps to converge": 500}
+            for s, (w, m) in enumerate([(0.1, 8), (0.2, 7), (0.3, 8)])]
+    summary, numbers = comparison.toy_summary({"rows": rows, "floor": {"8gaussians": [0.05, 0.07]}})
+    assert summary.loc[("8gaussians", "WGAN-GP"), "W1"] == "0.200 ± 0.100"
+    assert summary.loc[("8gaussians", "floor (target vs target)"), "W1"] == "0.060 ± 0.014"
+    assert summary.loc[("8gaussians", "WGAN-GP"), "seeds"] == "3"
+    assert numbers.loc[("8gaussians", "WGAN-GP"), "modes min"] == 7
+    assert numbers.loc[("8gaussians", "WGAN-GP"), "floor"] == pytest.approx(0.06)
