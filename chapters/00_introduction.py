@@ -193,5 +193,8 @@ claim(abs(within - theory) < 3 * (theory * (1 - theory) / len(points)) ** 0.5 + 
       "the share within 3 sigma matches 1 - exp(-9/2) up to sampling error");
 
 # %% [markdown]
+# The 2,000 points give {glue:text}`within_3_sigma:.3f`, within sampling error of
+# {glue:text}`within_theory:.3f`.
+#
 # ```{solution-end}
 # ```
