@@ -16,7 +16,8 @@
 # # Sliced and max-sliced Wasserstein
 #
 # In one dimension optimal transport is a sort. The sliced Wasserstein distance averages 1-D distances over
-# random directions (defined and benchmarked in {ref}`ch-ot-primer`),
+# $L$ random directions $\theta_l$ (defined and benchmarked in {ref}`ch-ot-primer`; as everywhere in the book,
+# $\mu$ is the data and $\nu$ a model, $\nu_\theta = G_\theta \# \zeta$),
 #
 # $$
 # SW_2^2(\mu, \nu) = \int_{S^{d-1}} W_2^2(\theta_\# \mu, \theta_\# \nu)\, d\sigma(\theta)
@@ -289,7 +290,7 @@ pd.DataFrame(table).T.round(3)
 #
 # **Setting.** In the book's notation (see the notation page): a network $T(u, \cdot)$ with parameters
 # $u \in \mathbb{R}^{d_u}$ pushes latent samples $z_1, \dots, z_n \sim \zeta$ forward, so the model is
-# $\nu_u = T(u, \cdot)_\# \zeta$; the data $\mu = \frac1n \sum_j \delta_{y_j}$ are discrete. For a direction
+# $\nu_u = T(u, \cdot)_\# \zeta$; the data $\mu = \frac1n \sum_j \delta_{x_j}$ are discrete. For a direction
 # $\theta \in S^{d-1}$ the sample loss is
 # $w(u, \theta, Z) = W_2^2\big(\theta_\#\frac1n\sum_i \delta_{T(u, z_i)}, \theta_\#\mu\big)$ and the
 # objective is $F(u) = \mathbb{E}_{\theta, Z}[w(u, \theta, Z)]$. Because of the sort, $w$ is not differentiable
