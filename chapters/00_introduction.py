@@ -118,7 +118,8 @@ _ = otgan.seed_everything(SEED)
 # %%
 fig, axes = plt.subplots(2, 3, figsize=(10, 7.6))
 for ax, name in zip(axes.flat, data.TOYS):
-    plotting.plot_samples(data.sample_toy(name, 1500, seed=0), ax=ax, color="C0", s=3, title=name)
+    points = data.sample_toy(name, 1500, seed=0)
+    plotting.plot_samples(points, ax=ax, color="C0", s=3, title=name)
 for ax in axes.flat[len(data.TOYS):]:
     ax.set_axis_off()
 fig.suptitle("The five 2-D toy distributions (1,500 samples each)")
