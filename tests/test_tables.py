@@ -26,3 +26,9 @@ def test_split_markdown_separates_prose_and_tables():
 def test_styled_prints_counts_as_integers():
     html = tables.styled(pd.DataFrame({"params": [982288.0], "fid": [83.41234]})).to_html()
     assert "982,288" in html and "982288.0" not in html and "83.412" in html
+
+
+def test_styled_formats_the_index_too():
+    frame = pd.DataFrame({"fid": [20.0, 21.5]}, index=pd.MultiIndex.from_tuples([("noise", 0.0), ("noise", 0.1)]))
+    html = tables.styled(frame, index=True).to_html()
+    assert "0.000000" not in html and "0.100" in html

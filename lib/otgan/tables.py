@@ -83,7 +83,7 @@ def styled(frame, index=False, precision=3):
             return f"{int(value)}"
         return f"{value:.{precision}f}"
 
-    style = frame.style.format(fmt).set_table_styles(
+    style = frame.style.format(fmt).format_index(fmt, axis=0).set_table_styles(
         [{"selector": "th, td", "props": "white-space: normal; font-size: 85%; padding: 2px 6px;"}])
     return style if index else style.hide(axis="index")
 
