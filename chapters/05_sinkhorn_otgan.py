@@ -47,6 +47,7 @@ TOY_STEPS = None  # generator steps on the 2-D toys; None picks the profile's de
 
 # %%
 import time
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -61,6 +62,10 @@ print(otgan.describe())
 otgan.seed_everything(SEED)
 toy_steps = TOY_STEPS or otgan.settings(smoke=20, book=600)
 target = data.toy("8gaussians")
+# The training losses run a fixed, small number of Sinkhorn iterations by design (as in the papers), so at small
+# eps their plans are not fully converged (marginal error ~1%): this chapter measures what that changes, and the
+# library's convergence warning would only repeat it.
+warnings.filterwarnings("ignore", message=r".*Sinkhorn.*(did not converge|marginal error)")
 
 # %% [markdown]
 # ## Minibatch Sinkhorn losses (Genevay et al., 2018)
