@@ -148,7 +148,7 @@ def test_trainer_resumes_from_its_checkpoint_and_exports_half_weights(tmp_path):
     tr.checkpoint_path = str(path)
     tr.train(n_steps=5)
     again = fm.FlowTrainer(fm.VelocityMLP((2,), 16, 1), fm.toy_source("8gaussians"), fm.toy_source("gaussian"),
-                           "ot", 32, 1e-3, checkpoint_path=str(path))
+                           "ot", 32, tr.config["lr"], checkpoint_path=str(path))
     assert again.step == 5
     assert all(torch.equal(a, b) for a, b in zip(again.velocity.parameters(), tr.velocity.parameters()))
     out = tr.export(tmp_path / "ship.pt", by_nfe={4: {"fid": 1.0}})

@@ -683,7 +683,7 @@ def reproduce(profile_name, cpu_minutes=None, runs_dir="runs", couplings=("indep
     from .runtime import data_dir, settings
 
     toy_steps = settings(smoke=100, book=1500, full=3000, active=profile_name)
-    cpu_minutes = cpu_minutes or settings(smoke=0.1, book=2.0, full=8.0, active=profile_name)
+    cpu_minutes = cpu_minutes or settings(smoke=0.1, book=1.5, full=8.0, active=profile_name)
     toy_path = os.path.join(data_dir(), TOY_FILE)
     if toys and not os.path.exists(toy_path):
         ship_toys(train_toys(toy_steps, log=log), toy_path)
@@ -740,8 +740,9 @@ def book_toys(active=None):
 
     if profile(active) == "book":
         return load_toys(data_path(TOY_FILE, make=REPRODUCE))
-    res = train_toys(settings(smoke=60, book=1500, full=3000, active=active),
-                     n_eval=settings(smoke=200, book=1000, active=active), log=lambda *a: None)
+    res = train_toys(settings(smoke=30, book=1500, full=3000, active=active),
+                     nfes=settings(smoke=(1, 4, 16), book=NFE_GRID, active=active),
+                     n_eval=settings(smoke=100, book=1000, active=active), log=lambda *a: None)
     return {key: dict(r, velocity=r["trainer"].velocity.eval(), history=r["trainer"].history,
                       step=r["trainer"].step) for key, r in res.items()}
 
