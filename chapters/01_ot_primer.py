@@ -63,6 +63,7 @@ otgan.seed_everything(SEED)
 n = N_POINTS or otgan.settings(smoke=40, book=150)
 
 # %% [markdown]
+# (sec-ot-primer-monge)=
 # ## Monge, Kantorovich, Wasserstein
 #
 # The symbols are those of the {ref}`notation page <notation>`: $\mu$ and $\nu$ are two distributions (later
@@ -98,7 +99,8 @@ plt.show()
 
 # %% [markdown]
 # With equal uniform weights the optimal plan is a permutation (Birkhoff's theorem): each blue point sends all
-# its mass to exactly one red point, $x_i \mapsto y_{\sigma(i)}$.
+# its mass to exactly one red point, $x_i \mapsto y_{\sigma(i)}$. Flow matching pairs noise with data by exactly
+# this plan, batch by batch, to straighten the paths of its ODE ({ref}`ch-flow-matching`).
 #
 # What does optimality look like on the picture? Swapping the targets of two points must never help. For the
 # squared cost, $\|x_i - y_{\sigma(i)}\|^2 + \|x_j - y_{\sigma(j)}\|^2 \le \|x_i - y_{\sigma(j)}\|^2 +
