@@ -581,9 +581,9 @@ def train_toys(n_steps, couplings=("independent", "ot"), pairs=tuple(TOY_PAIRS),
             out[pair, coupling] = {"trainer": tr, "distances": toy_distances(tr.velocity, pair, nfes, n_eval),
                                    "straightness": straightness(tr.velocity, x0), "sec_per_step": total,
                                    "coupling_sec_per_step": solve}
-            log(f"{pair:>10} {coupling:>11}: {n_steps} steps, {1e3 * total:.1f} ms/step "
-                f"({1e3 * solve:.1f} in the coupling), W2 at NFE 1 / 64: {out[pair, coupling]['distances'][1]['W2']:.3f}"
-                f" / {out[pair, coupling]['distances'][nfes[-1]]['W2']:.3f}")
+            d = out[pair, coupling]["distances"]
+            log(f"{pair:>10} {coupling:>11}: {n_steps} steps, {1e3 * total:.1f} ms/step ({1e3 * solve:.1f} in the "
+                f"coupling), W2 at NFE {nfes[0]} / {nfes[-1]}: {d[nfes[0]]['W2']:.3f} / {d[nfes[-1]]['W2']:.3f}")
     return out
 
 
