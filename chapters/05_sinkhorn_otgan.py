@@ -65,7 +65,8 @@ target = data.toy("8gaussians")
 # The training losses run a fixed, small number of Sinkhorn iterations by design (as in the papers), so at small
 # eps their plans are not fully converged (marginal error ~1%): this chapter measures what that changes, and the
 # library's convergence warning would only repeat it.
-warnings.filterwarnings("ignore", message=r".*Sinkhorn.*(did not converge|marginal error)")
+warnings.filterwarnings("ignore", message=r".*Sinkhorn",
+                        category=getattr(transport, "SinkhornConvergenceWarning", UserWarning))
 
 # %% [markdown]
 # ## Minibatch Sinkhorn losses (Genevay et al., 2018)
