@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from ._checks import choice, positive
+from ._checks import batch as _batch, choice, positive
 from .runtime import profile as active_profile
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -45,6 +45,8 @@ class Toy:
     def sample(self, n, seed=None, device=None):
         """Draw ``n`` points, shape (n, 2), float32, on ``device``; ``seed`` makes the draw reproducible."""
         positive(n, "n", integer=True)
+        if seed is not None:
+            positive(seed, "seed", integer=True, allow_zero=True)
         gen = torch.Generator().manual_seed(int(seed)) if seed is not None else None
         x = _SAMPLERS[self.name](n, self.noise, gen)
         return x.to(device=device or "cpu", dtype=torch.float32)
@@ -200,6 +202,10 @@ def stratified_split(labels, per_class, seed=0):
         Sorted index arrays.
     """
     labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.size == 0 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be a non-empty 1-D array of integers, got shape {labels.shape} and dtype "
+                         f"{labels.dtype}")
+    positive(per_class, "per_class", integer=True)
     rng = np.random.default_rng(seed)
     held = []
     for c in np.unique(labels):
@@ -289,7 +295,10 @@ def batches(x, batch_size, generator=None):
     Rows are drawn on ``x``'s device; for tensors that live on a GPU nothing leaves it.
     """
     positive(batch_size, "batch_size", integer=True)
+    x = _batch(x, "x")
     n = x.shape[0]
+    if batch_size > n:
+        raise ValueError(f"batch_size must be <= the number of samples {n}, got {batch_size}")
     while True:
         perm = torch.randperm(n, generator=generator).to(x.device)
         for start in range(0, n - batch_size + 1, batch_size):

@@ -16,7 +16,7 @@ gradient exists at the start. Any (generator, critic) pair works: for a GAN disc
 """
 import torch
 
-from ._checks import choice, positive
+from ._checks import batch, choice, network, positive
 from .lipschitz import effective_lipschitz
 
 PROJECTIONS = ("sphere", "box", "none")
@@ -71,7 +71,8 @@ def dot_target(critic, y, k_eff, n_steps=20, lr=0.01, delta=1e-3, return_path=Fa
     k_eff, lr = positive(k_eff, "k_eff"), positive(lr, "lr")
     positive(n_steps, "n_steps", integer=True, allow_zero=True)
     positive(delta, "delta")
-    y0 = y.detach()
+    network(critic, "critic")
+    y0 = batch(y, "y").detach()
     was = _eval(critic)
     try:
         def objective(x):
@@ -125,8 +126,12 @@ def dot_latent(generator, critic, z, k_eff, n_steps=25, lr=0.05, delta=1e-3, lat
     positive(delta, "delta")
     kind = {"gaussian": "sphere", "uniform": "box", "none": "none"}[choice(latent, "latent",
                                                                             ("gaussian", "uniform", "none"))]
+    network(generator, "generator"), network(critic, "critic")
+    z = batch(z, "z")
     if z.dim() != 2:
         raise ValueError(f"z must have shape (n, latent_dim), got {tuple(z.shape)}")
+    if kind == "sphere" and (z.norm(dim=1) == 0).any():
+        raise ValueError("z must have non-zero rows for a Gaussian latent (they are kept on their sphere)")
     z0 = z.detach()
     was_g, was_c = _eval(generator), _eval(critic)
     try:
@@ -141,6 +146,8 @@ def dot_latent(generator, critic, z, k_eff, n_steps=25, lr=0.05, delta=1e-3, lat
 def latent_lipschitz(generator, critic, z, n_pairs=1000, n_repeats=10, generator_rng=None):
     """:math:`k_{eff}` of :math:`D \\circ G` over random pairs of latent codes ``z``
     (:func:`otgan.lipschitz.effective_lipschitz`), with both nets in eval mode."""
+    network(generator, "generator"), network(critic, "critic")
+    z = batch(z, "z", min_size=2)
     was_g, was_c = _eval(generator), _eval(critic)
     try:
         return effective_lipschitz(lambda t: critic(generator(t)), z, n_pairs=n_pairs, n_repeats=n_repeats,
@@ -152,6 +159,11 @@ def latent_lipschitz(generator, critic, z, n_pairs=1000, n_repeats=10, generator
 
 def target_lipschitz(critic, real, fake, n_pairs=1000, n_repeats=10, generator_rng=None):
     """:math:`K_{eff}` of the critic over random pairs of real and generated samples (critic in eval mode)."""
+    network(critic, "critic")
+    real, fake = batch(real, "real"), batch(fake, "fake")
+    if real.shape[1:] != fake.shape[1:]:
+        raise ValueError(f"real and fake must have the same sample shape, got {tuple(real.shape[1:])} and "
+                         f"{tuple(fake.shape[1:])}")
     was = _eval(critic)
     try:
         return effective_lipschitz(critic, real, fake, n_pairs=n_pairs, n_repeats=n_repeats,

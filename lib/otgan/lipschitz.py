@@ -12,7 +12,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from ._checks import as_points, choice, positive
+from ._checks import batch, callable_arg, choice, network, positive, same_shape
 from .losses import WeightClipping, WGANGPCriticLoss, wasserstein_critic_loss
 from .nets import MLPCritic
 
@@ -54,8 +54,14 @@ def effective_lipschitz(f, x, y=None, n_pairs=1000, n_repeats=10, generator=None
     >>> round(effective_lipschitz(lambda t: 2 * t[:, 0], x).mean, 3) <= 2.0
     True
     """
+    callable_arg(f, "f")
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a tensor, got {type(x).__name__}")
+    x = batch(x, "x")
+    if y is not None:
+        y = batch(y, "y")
+        same_shape(x, y, "x", "y", start=1)
+    positive(batch_size, "batch_size", integer=True)
     pts = x if y is None else torch.cat([x, y.to(x)])
     if pts.shape[0] < 2:
         raise ValueError(f"x (and y) must hold at least 2 points, got {pts.shape[0]}")
@@ -90,6 +96,8 @@ def spectral_norms(module):
     dict
         ``{layer name: sigma}``.
     """
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
     with torch.no_grad():
         return {name: float(torch.linalg.matrix_norm(m.weight.flatten(1), ord=2))
                 for name, m in _weighted_layers(module)}
@@ -98,6 +106,12 @@ def spectral_norms(module):
 def layer_gradient_norms(module, loss):
     """:math:`\\|\\partial \\mathcal{L} / \\partial W_l\\|_2` for every linear / conv layer ``l`` of ``module``
     (input side first), the quantity of Gulrajani et al. (2017), Fig. 1b."""
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
+    if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+        raise TypeError(f"loss must be a scalar tensor, got {type(loss).__name__}")
+    if not torch.isfinite(loss).all():
+        raise ValueError(f"loss must be finite, got {float(loss)}")
     layers = _weighted_layers(module)
     grads = torch.autograd.grad(loss, [m.weight for _, m in layers], allow_unused=True)
     return {name: 0.0 if g is None else float(g.norm()) for (name, _), g in zip(layers, grads)}
@@ -143,9 +157,14 @@ def fit_critic(critic, x, y, critic_loss, optimizer, hooks=(), n_steps=2000, bat
     dict
         ``"step"`` and ``"gap"`` (the full-sample gap every ``record_every`` steps).
     """
-    x, y = as_points(x, "x"), as_points(y, "y")
+    network(critic, "critic"), callable_arg(critic_loss, "critic_loss")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    x, y = batch(x, "x"), batch(y, "y")
+    same_shape(x, y, "x", "y", start=1)
     positive(n_steps, "n_steps", integer=True)
     positive(batch_size, "batch_size", integer=True)
+    positive(record_every, "record_every", integer=True)
     history = {"step": [], "gap": []}
     critic.train()
     for step in range(1, n_steps + 1):
@@ -166,6 +185,8 @@ def fit_critic(critic, x, y, critic_loss, optimizer, hooks=(), n_steps=2000, bat
 
 def critic_gap(critic, x, y):
     """:math:`\\frac1n\\sum_i D(x_i) - \\frac1m\\sum_j D(y_j)` (no gradient)."""
+    callable_arg(critic, "critic")
+    x, y = batch(x, "x"), batch(y, "y")
     with torch.no_grad():
         return float(critic(x).mean() - critic(y).mean())
 
@@ -186,6 +207,10 @@ def critic_vs_w1(target, method, strength=None, n=512, n_steps=2000, noise=1.0, 
     """
     from .transport import wasserstein
 
+    if not hasattr(target, "sample"):
+        raise TypeError(f"target must be an otgan.data.Toy, got {type(target).__name__}")
+    choice(method, "method", METHODS)
+    positive(n, "n", integer=True), positive(n_steps, "n_steps", integer=True)
     gen = torch.Generator().manual_seed(seed)
     x = target.sample(n, seed=seed)
     y = target.sample(n, seed=seed + 1) + positive(noise, "noise") * torch.randn(n, 2, generator=gen)

@@ -8,7 +8,7 @@ optimizer step (weight clipping is one).
 import torch
 import torch.nn.functional as F
 
-from ._checks import choice, positive
+from ._checks import choice, gan_inputs, number, positive
 
 
 class DiscriminatorLoss:
@@ -22,11 +22,12 @@ class DiscriminatorLoss:
     """
 
     def __init__(self, real_label=1.0):
-        if not 0.5 < real_label <= 1.0:
+        if not 0.5 < number(real_label, "real_label") <= 1.0:
             raise ValueError(f"real_label must be in (0.5, 1], got {real_label}")
         self.real_label = real_label
 
     def __call__(self, critic, real, fake):
+        real, fake = gan_inputs(critic, real, fake)
         lr, lf = critic(real), critic(fake)
         loss = F.binary_cross_entropy_with_logits(lr, torch.full_like(lr, self.real_label)) + \
             F.binary_cross_entropy_with_logits(lf, torch.zeros_like(lf))
@@ -45,11 +46,13 @@ def minimax_generator_loss(critic, real, fake):
 
     Its gradient vanishes when the discriminator confidently rejects fakes (:math:`D(G(z)) \\to 0`).
     """
+    real, fake = gan_inputs(critic, real, fake)
     return -F.softplus(critic(fake)).mean()  # log(1 - sigmoid(l)) = -softplus(l)
 
 
 def nonsaturating_generator_loss(critic, real, fake):
     """The non-saturating generator loss :math:`-\\mathbb{E}_z[\\log D(G(z))]` (Goodfellow et al., 2014)."""
+    real, fake = gan_inputs(critic, real, fake)
     return F.softplus(-critic(fake)).mean()  # -log sigmoid(l) = softplus(-l)
 
 
@@ -59,12 +62,14 @@ def wasserstein_critic_loss(critic, real, fake):
     Minus this loss, for a 1-Lipschitz critic at its optimum, is the Kantorovich-Rubinstein estimate of
     :math:`W_1`; it is logged as ``"W1 estimate"``.
     """
+    real, fake = gan_inputs(critic, real, fake)
     gap = critic(real).mean() - critic(fake).mean()
     return -gap, {"W1 estimate": float(gap.detach())}
 
 
 def wasserstein_generator_loss(critic, real, fake):
     """WGAN generator loss: minimize :math:`-\\mathbb{E}_z[D(G(z))]`."""
+    real, fake = gan_inputs(critic, real, fake)
     return -critic(fake).mean()
 
 
@@ -94,6 +99,7 @@ def interpolate_gradient_norms(critic, real, fake, create_graph=False):
     -------
     Tensor, shape (n,)
     """
+    real, fake = gan_inputs(critic, real, fake)
     if real.shape != fake.shape:
         raise ValueError(f"real and fake must have the same shape, got {tuple(real.shape)} and {tuple(fake.shape)}")
     dtype = torch.promote_types(torch.promote_types(real.dtype, fake.dtype), torch.float32)  # never below fp32
@@ -124,6 +130,8 @@ class WGANGPCriticLoss:
 
     def __init__(self, lam=10.0, one_sided=False):
         self.lam = positive(lam, "lam", allow_zero=True)
+        if not isinstance(one_sided, bool):
+            raise TypeError(f"one_sided must be a bool, got {one_sided!r}")
         self.one_sided = one_sided
 
     def __call__(self, critic, real, fake):
@@ -144,6 +152,8 @@ class WeightClipping:
 
     @torch.no_grad()
     def __call__(self, critic):
+        if not isinstance(critic, torch.nn.Module):
+            raise TypeError(f"critic must be a torch.nn.Module, got {type(critic).__name__}")
         for p in critic.parameters():
             p.clamp_(-self.c, self.c)
 
@@ -159,6 +169,7 @@ def hinge_critic_loss(critic, real, fake):
     The margins stop the critic from pushing real and fake scores apart once they are separated by 1, so a
     spectrally normalized critic keeps useful gradients; ``D(real) - D(fake)`` is logged as ``"margin"``.
     """
+    real, fake = gan_inputs(critic, real, fake)
     d_real, d_fake = critic(real), critic(fake)
     loss = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
     return loss, {"margin": float((d_real.mean() - d_fake.mean()).detach())}
@@ -166,6 +177,7 @@ def hinge_critic_loss(critic, real, fake):
 
 def hinge_generator_loss(critic, real, fake):
     """Generator loss of the hinge SN-GAN (Miyato et al., 2018): minimize :math:`-\\mathbb{E}_z[D(G(z))]`."""
+    real, fake = gan_inputs(critic, real, fake)
     return -critic(fake).mean()
 
 
@@ -194,6 +206,7 @@ class CriticSchedule:
         self.every = positive(every, "every", integer=True)
 
     def __call__(self, step):
+        positive(step, "step", integer=True, allow_zero=True)
         return self.burst if step < self.warmup or step % self.every == 0 else self.n_critic
 
     def __repr__(self):

@@ -10,7 +10,7 @@ import time
 
 import torch
 
-from ._checks import as_points, positive, same_dim
+from ._checks import as_points, labels, network, number, positive, probabilities, same_dim, tensor
 from .transport import gaussian_w2, wasserstein
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -23,6 +23,9 @@ def features_and_probs(images, classifier=None, batch_size=1000):
     from .classifier import load_classifier
 
     images = as_points(images, "images", ndim=4)
+    positive(batch_size, "batch_size", integer=True)
+    if classifier is not None:
+        network(classifier, "classifier")
     if tuple(images.shape[1:]) != (1, 28, 28):
         raise ValueError(f"images must have shape (n, 1, 28, 28), got {tuple(images.shape)}")
     if images.min() < -1.001 or images.max() > 1.001:
@@ -70,7 +73,7 @@ def inception_score(probs):
 
     From 1 (every sample the same, or every sample ambiguous) to 10 (confident predictions, classes balanced).
     """
-    p = as_points(probs, "probs").double().clamp_min(1e-12)
+    p = probabilities(probs, "probs").double().clamp_min(1e-12)
     marginal = p.mean(0, keepdim=True)
     return float(torch.exp((p * (p.log() - marginal.log())).sum(1).mean()))
 
@@ -143,15 +146,25 @@ def density_coverage(real_features, fake_features, k=5):
 
 def class_histogram(probs_or_labels, n_classes=10):
     """Fraction of samples per predicted class, shape (n_classes,) (argmax of probabilities, or labels)."""
-    x = torch.as_tensor(probs_or_labels)
-    labels = x.argmax(1) if x.dim() == 2 else x.long()
-    return torch.bincount(labels.flatten().cpu(), minlength=n_classes).double() / labels.numel()
+    positive(n_classes, "n_classes", integer=True)
+    x = tensor(probs_or_labels, "probs_or_labels", floating=False)
+    if x.dim() == 2:
+        if x.shape[1] != n_classes:
+            raise ValueError(f"probs_or_labels as probabilities must have n_classes={n_classes} columns, got "
+                             f"shape {tuple(x.shape)}")
+        y = probabilities(x, "probs_or_labels").argmax(1)
+    elif x.dim() == 1:
+        y = labels(x, "probs_or_labels", n_classes)
+    else:
+        raise ValueError(f"probs_or_labels must be labels (n,) or probabilities (n, n_classes), got shape "
+                         f"{tuple(x.shape)}")
+    return torch.bincount(y.cpu(), minlength=n_classes).double() / y.numel()
 
 
 def tv_to_uniform(histogram):
     """Total-variation distance :math:`\\frac12 \\sum_c |h_c - 1/C|` of a class histogram to uniform; 0 for
     balanced classes, 0.9 when one class of ten takes everything."""
-    h = torch.as_tensor(histogram, dtype=torch.float64)
+    h = probabilities(histogram, "histogram", ndim=1).double()
     return float(0.5 * (h - 1.0 / len(h)).abs().sum())
 
 
@@ -186,6 +199,10 @@ def generate(generator, n, latent="gaussian", batch_size=1000, seed=0):
     from .nets import sample_latent
 
     positive(n, "n", integer=True)
+    positive(batch_size, "batch_size", integer=True)
+    network(generator, "generator")
+    if not isinstance(getattr(generator, "latent_dim", None), int):
+        raise TypeError(f"generator must have an integer latent_dim attribute, got {type(generator).__name__}")
     dev = next(generator.parameters()).device
     was = generator.training
     generator.eval()
@@ -217,6 +234,8 @@ def evaluate(generator_or_samples, n=1000, reference="heldout", classifier=None,
         ``class_hist``, ``class_tv``, ``n_fake``, ``n_real``, ``reference``, ``seconds``.
     """
     t0 = time.perf_counter()
+    if reference not in ("heldout", "train"):
+        raise ValueError(f"reference must be one of ['heldout', 'train'], got {reference!r}")
     if isinstance(generator_or_samples, torch.nn.Module):
         samples = generate(generator_or_samples, n, latent, seed=seed)
     else:
@@ -277,6 +296,8 @@ def mode_coverage(samples, centers, std, min_share=0.2, radius=3.0):
     c = as_points(centers, "centers").to(x)
     same_dim(x, c, "samples", "centers")
     positive(std, "std")
+    positive(radius, "radius")
+    number(min_share, "min_share", low=0)
     d = torch.cdist(x, c)
     nearest, which = d.min(1)
     good = nearest <= radius * std
@@ -294,6 +315,12 @@ def toy_metrics(samples, toy, n_ref=2000, seed=0, radius=3.0):
     rate is the fraction within ``radius`` noise levels of the noiseless support.
     """
     x = as_points(samples, "samples").detach().float().cpu()
+    if not hasattr(toy, "sample") or not hasattr(toy, "centers"):
+        raise TypeError(f"toy must be an otgan.data.Toy, got {type(toy).__name__}")
+    if x.shape[1] != 2:
+        raise ValueError(f"samples must be 2-D points, shape (n, 2), got {tuple(x.shape)}")
+    positive(n_ref, "n_ref", integer=True)
+    positive(radius, "radius")
     target = toy.sample(n_ref, seed=seed)
     m = min(len(x), n_ref)
     out = {"W1": float(wasserstein(x[:m], target[:m], p=1)), "W2": float(wasserstein(x[:m], target[:m], p=2))}

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
-from ._checks import choice, positive
+from ._checks import choice, number, positive, promote, tensor
 
 LATENTS = ("gaussian", "uniform")
 
@@ -40,6 +40,25 @@ def _shape(shape, name):
     return shape
 
 
+def _widths(hidden):
+    hidden = tuple(hidden) if isinstance(hidden, (list, tuple)) else hidden
+    if not isinstance(hidden, tuple) or any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
+        raise ValueError(f"hidden must be a tuple of positive ints, got {hidden!r}")
+    return hidden
+
+
+def _input(x, name, shape, what, flat_ok=True):
+    """Raise unless ``x`` is a tensor of shape (n, *shape) (or (n, prod(shape)) when ``flat_ok``); a shape
+    check only, so that the forward pass stays free of device syncs."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    flat = flat_ok and tuple(x.shape[1:]) == (math.prod(shape),)
+    if x.dim() < 2 or (tuple(x.shape[1:]) != tuple(shape) and not flat):
+        raise ValueError(f"{name} must have shape (n, {', '.join(map(str, shape))}) for this {what}, got "
+                         f"{tuple(x.shape)}")
+    return x
+
+
 def _maybe_sn(layer, use):
     return _sn(layer) if use else layer
 
@@ -65,7 +84,9 @@ class MLPGenerator(nn.Module):
         positive(latent_dim, "latent_dim", integer=True)
         self.latent_dim = latent_dim
         self.out_shape = _shape(out_shape, "out_shape")
-        choice(out_activation, "out_activation", (None, "tanh"))
+        hidden = _widths(hidden)
+        if out_activation not in (None, "tanh"):
+            raise ValueError(f"out_activation must be None or 'tanh', got {out_activation!r}")
         layers, width = [], latent_dim
         for h in hidden:
             layers += [nn.Linear(width, h)] + ([nn.BatchNorm1d(h)] if batch_norm else []) + [nn.LeakyReLU(0.2)]
@@ -76,7 +97,7 @@ class MLPGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z):
-        return self.net(z).view(-1, *self.out_shape)
+        return self.net(_input(z, "z", (self.latent_dim,), "generator")).view(-1, *self.out_shape)
 
 
 class MLPCritic(nn.Module):
@@ -97,9 +118,8 @@ class MLPCritic(nn.Module):
     def __init__(self, in_shape=2, hidden=(128, 128, 128), spectral_norm=False, dropout=0.0):
         super().__init__()
         self.in_shape = _shape(in_shape, "in_shape")
-        positive(dropout, "dropout", allow_zero=True)
-        if dropout >= 1:
-            raise ValueError(f"dropout must be < 1, got {dropout}")
+        hidden = _widths(hidden)
+        number(dropout, "dropout", low=0, high=1, high_open=True)
         layers, width = [nn.Flatten()], math.prod(self.in_shape)
         for h in hidden:
             layers += [_maybe_sn(nn.Linear(width, h), spectral_norm), nn.LeakyReLU(0.2)]
@@ -111,10 +131,10 @@ class MLPCritic(nn.Module):
 
     def features(self, x):
         """Penultimate-layer features, shape (n, hidden[-1])."""
-        return self.body(x)
+        return self.body(_input(x, "x", self.in_shape, "critic"))
 
     def forward(self, x):
-        return self.head(self.body(x)).squeeze(-1)
+        return self.head(self.features(x)).squeeze(-1)
 
 
 class DCGANGenerator(nn.Module):
@@ -141,7 +161,7 @@ class DCGANGenerator(nn.Module):
         self.base = base
 
     def forward(self, z):
-        return self.net(self.project(z).view(-1, 2 * self.base, 7, 7))
+        return self.net(self.project(_input(z, "z", (self.latent_dim,), "generator")).view(-1, 2 * self.base, 7, 7))
 
 
 class DCGANCritic(nn.Module):
@@ -170,14 +190,16 @@ class DCGANCritic(nn.Module):
 
     def features(self, x):
         """Penultimate-layer features, shape (n, 2 * base * 49)."""
-        return self.body(x)
+        return self.body(_input(x, "x", self.in_shape, "critic", flat_ok=False))
 
     def forward(self, x):
-        return self.head(self.body(x)).squeeze(-1)
+        return self.head(self.features(x)).squeeze(-1)
 
 
 def count_parameters(module):
     """Number of trainable parameters of ``module``."""
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
@@ -197,13 +219,19 @@ def interpolate_latents(z0, z1, n_steps=8, method="linear"):
     """
     choice(method, "method", ("linear", "slerp"))
     positive(n_steps, "n_steps", integer=True)
-    z0, z1 = torch.atleast_2d(z0), torch.atleast_2d(z1)
+    z0, z1 = tensor(z0, "z0"), tensor(z1, "z1")
+    for name, z in (("z0", z0), ("z1", z1)):
+        if z.dim() not in (1, 2):
+            raise ValueError(f"{name} must have shape (d,) or (k, d), got {tuple(z.shape)}")
+    z0, z1 = promote((torch.atleast_2d(z0), "z0"), (torch.atleast_2d(z1), "z1"))
     if z0.shape != z1.shape:
         raise ValueError(f"z0 and z1 must have the same shape, got {tuple(z0.shape)} and {tuple(z1.shape)}")
     t = torch.linspace(0, 1, n_steps, dtype=z0.dtype, device=z0.device)[None, :, None]
     a, b = z0[:, None, :], z1[:, None, :]
     if method == "linear":
         return (1 - t) * a + t * b
+    if (z0.norm(dim=1) == 0).any() or (z1.norm(dim=1) == 0).any():
+        raise ValueError("z0 and z1 must have non-zero norm for method='slerp' (the angle is undefined at 0)")
     cos = torch.nn.functional.cosine_similarity(z0, z1, dim=1).clamp(-1 + 1e-7, 1 - 1e-7)[:, None, None]
     omega = torch.acos(cos)
     return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)

@@ -14,18 +14,32 @@ import warnings
 
 import torch
 
-from ._checks import choice, positive
+from ._checks import batch, choice, positive, promote, same_shape
 from .losses import gradient_penalty
 from .transport import SinkhornConvergenceWarning, _divergence, _pair, _sinkhorn, cost_matrix, cosine_cost, \
     energy_distance, max_sliced_wasserstein, sliced_wasserstein
 
 
+def _batches(real, fake):
+    """``real`` and ``fake`` checked: finite tensors of the same sample shape, one dtype, one device."""
+    real, fake = batch(real, "real"), batch(fake, "fake")
+    same_shape(real, fake, "real", "fake", start=1)
+    return promote((real, "real"), (fake, "fake"))
+
+
+def _features(critic):
+    """The critic's feature map (``features=True``, Cramér and OT-GAN losses need one)."""
+    if critic is None or not callable(getattr(critic, "features", None)):
+        raise ValueError(f"critic must have a .features(x) method (features=True), got {type(critic).__name__}")
+    return critic.features
+
+
 def _embed(critic, real, fake, features):
     """Flattened pixels, or the critic's features of ``real`` (detached) and ``fake``."""
+    real, fake = _batches(real, fake)
     if features:
-        if critic is None or not hasattr(critic, "features"):
-            raise ValueError("features=True needs a critic with a .features(x) method")
-        return critic.features(real).detach(), critic.features(fake)
+        h = _features(critic)
+        return h(real).detach(), h(fake)
     return real.flatten(1), fake.flatten(1)
 
 
@@ -143,6 +157,7 @@ class SinkhornGeneratorLoss(_SinkhornBudget):
         self.grad, self.cost = choice(grad, "grad", ("envelope", "autodiff")), cost
 
     def __call__(self, critic, real, fake):
+        real, fake = _batches(real, fake)
         f, r = _pair(fake.flatten(1), real.flatten(1))
         if self.kind == "divergence":
             value, results, _ = _divergence(f, r, self.eps, self.cost, self.n_iter, self.tol, self.grad, 0.5)
@@ -163,6 +178,7 @@ class EnergyLoss:
     Euclidean cost)."""
 
     def __call__(self, critic, real, fake):
+        real, fake = _batches(real, fake)
         return energy_distance(fake.flatten(1), real.flatten(1))
 
     def __repr__(self):
@@ -186,8 +202,9 @@ class CramerGeneratorLoss:
     """
 
     def __call__(self, critic, real, fake):
+        h = _features(critic)
+        real, fake = _batches(real, fake)
         f1, f2 = _halves(fake, "fake")
-        h = critic.features
         return _cramer_terms(h(real[: len(f1)]).detach(), h(f1), h(f2))
 
     def __repr__(self):
@@ -204,6 +221,8 @@ class CramerCriticLoss:
         self.lam = positive(lam, "lam", allow_zero=True)
 
     def __call__(self, critic, real, fake):
+        _features(critic)
+        real, fake = _batches(real, fake)
         f1, f2 = _halves(fake, "fake")
         real = real[: len(f1)]
         h2 = critic.features(f2)
@@ -241,9 +260,11 @@ class OTGANLoss(_SinkhornBudget):
 
     def value(self, critic, real, fake):
         """:math:`\\mathcal{D}^2` for one real and one generated batch (each split in two halves)."""
+        features = _features(critic)
+        real, fake = _batches(real, fake)
         x1, x2 = _halves(real, "real")
         y1, y2 = _halves(fake, "fake")
-        v = critic.features(torch.cat([x1, x2, y1, y2]))
+        v = features(torch.cat([x1, x2, y1, y2]))
         vx1, vx2, vy1, vy2 = v.chunk(4)
 
         results = [_sinkhorn(None, None, cosine_cost(a, b), self.eps, self.n_iter, self.tol, "envelope", 0.5)[0]

@@ -16,7 +16,8 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from ._checks import as_points, choice, finite, positive, same_dim, weights
+from ._checks import as_points, choice, finite, nonzero_columns, number, order, positive, promote, psd, same_dim, \
+    tensor, weights
 
 COSTS = ("sqeuclidean", "euclidean", "cosine")
 
@@ -24,9 +25,7 @@ COSTS = ("sqeuclidean", "euclidean", "cosine")
 def _pair(x, y):
     x, y = as_points(x, "x"), as_points(y, "y")
     same_dim(x, y)
-    if x.device != y.device:
-        raise ValueError(f"x and y must be on the same device, got {x.device} and {y.device}")
-    return x, y.to(x.dtype)
+    return promote((x, "x"), (y, "y"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -76,7 +75,11 @@ def cosine_cost(x, y):
 def cost_matrix(x, y, cost="sqeuclidean"):
     """The cost matrix between two clouds: ``"sqeuclidean"``, ``"euclidean"``, ``"cosine"`` or a callable."""
     if callable(cost):
-        return cost(x, y)
+        x, y = _pair(x, y)
+        C = as_points(cost(x, y), "cost(x, y)")
+        if C.shape != (len(x), len(y)):
+            raise ValueError(f"cost(x, y) must return shape ({len(x)}, {len(y)}), got {tuple(C.shape)}")
+        return C
     return {"sqeuclidean": sqeuclidean_cost, "euclidean": euclidean_cost,
             "cosine": cosine_cost}[choice(cost, "cost", COSTS)](x, y)
 
@@ -116,9 +119,7 @@ def wasserstein(x, y, p=2, a=None, b=None, max_iter=1_000_000):
     tensor(2.)
     """
     x, y = _pair(x, y)
-    positive(p, "p")
-    if p < 1:
-        raise ValueError(f"p must be >= 1, got {p}")
+    order(p)
     a, b = weights(a, len(x), "a", x), weights(b, len(y), "b", x)
     import ot
 
@@ -153,7 +154,10 @@ def wasserstein_1d(u, v, p=2):
     >>> wasserstein_1d(torch.tensor([[0.0], [1.0]]), torch.tensor([[3.0], [2.0]]), p=1)
     tensor([2.])
     """
-    return _wasserstein_1d_rows(u.T, v.T, p)
+    u, v = promote((as_points(u, "u"), "u"), (as_points(v, "v"), "v"))
+    if u.shape[1] != v.shape[1]:
+        raise ValueError(f"u and v must have the same number of columns, got {u.shape[1]} and {v.shape[1]}")
+    return _wasserstein_1d_rows(u.T, v.T, order(p))
 
 
 def _sort_rows(t):
@@ -204,11 +208,11 @@ def random_projections(dim, n_projections, generator=None, device=None, dtype=to
     return (theta / theta.norm(dim=0, keepdim=True)).to(device or "cpu")
 
 
-def _check_projections(projections, dim, like):
-    projections = as_points(projections, "projections").to(device=like.device, dtype=like.dtype)
+def _check_projections(projections, dim, like, name="projections"):
+    projections = as_points(projections, name).to(device=like.device, dtype=like.dtype)
     if projections.shape[0] != dim:
-        raise ValueError(f"projections must have shape (d={dim}, n_projections), got {tuple(projections.shape)}")
-    return projections
+        raise ValueError(f"{name} must have shape (d={dim}, n_projections), got {tuple(projections.shape)}")
+    return nonzero_columns(projections, name)
 
 
 def sliced_wasserstein(x, y, n_projections=100, p=2, projections=None, generator=None):
@@ -250,7 +254,7 @@ def sliced_wasserstein(x, y, n_projections=100, p=2, projections=None, generator
     tensor(2.)
     """
     x, y = _pair(x, y)
-    positive(p, "p")
+    order(p)
     if projections is None:
         projections = random_projections(x.shape[1], n_projections, generator, x.device, x.dtype)
     else:
@@ -309,12 +313,13 @@ def max_sliced_wasserstein(x, y, p=2, n_init=16, n_steps=30, lr=0.1, direction=N
     True
     """
     x, y = _pair(x, y)
-    positive(p, "p")
+    order(p)
     positive(n_steps, "n_steps", integer=True, allow_zero=True)
     positive(lr, "lr")
     xd, yd = x.detach(), y.detach()
     if direction is not None:
-        start = _check_projections(direction.reshape(-1, 1), x.shape[1], x)
+        start = _check_projections(tensor(direction, "direction", ndim=1).reshape(-1, 1), x.shape[1], x,
+                                   "direction")
     elif projections is not None:
         start = _check_projections(projections, x.shape[1], x)
     else:
@@ -387,7 +392,8 @@ def eps_schedule(eps, cost_scale, factor=0.5):
     >>> eps_schedule(0.1, 1.0, factor=0.5)
     [1.0, 0.5, 0.25, 0.125]
     """
-    if not factor or eps >= cost_scale:
+    positive(eps, "eps"), positive(cost_scale, "cost_scale")
+    if factor is None or number(factor, "factor", low=0, high=1, high_open=True) == 0 or eps >= cost_scale:
         return []
     n = math.ceil(math.log(eps / cost_scale) / math.log(factor))
     return [cost_scale * factor ** k for k in range(n)]
@@ -498,6 +504,52 @@ def sinkhorn(a, b, C, eps, n_iter=1000, tol=1e-6, grad="envelope", eps_scaling=0
     return res
 
 
+class _StabilizedKernel:
+    """The log-domain updates :math:`T_f, T_g` computed with matrix-vector products (Schmitzer, 2019).
+
+    With a stabilization point :math:`(f^0, g^0)` and the kernel
+    :math:`K_{ij} = a_i b_j e^{(f^0_i + g^0_j - C_{ij})/\\varepsilon}`,
+
+    .. math:: T_f(g)_i = f^0_i + \\varepsilon \\log a_i - \\varepsilon \\log \\big(K e^{(g - g^0)/\\varepsilon}\\big)_i,
+
+    which costs a product with :math:`K` instead of :math:`n m` exponentials. The kernel is rebuilt at the
+    current potentials (absorption) when they move more than ``30 eps`` from the point; where a product
+    underflows, that update is the log-sum-exp one and the kernel is rebuilt at the next.
+    """
+
+    ABSORB = 30.0
+
+    def __init__(self, C, log_a, log_b, eps):
+        self.C, self.log_a, self.log_b, self.eps = C, log_a, log_b, eps
+        self.f0 = self.g0 = self.K = None
+
+    def _absorb(self, f, g):
+        self.f0, self.g0 = f, g
+        self.K = torch.exp(self.log_a[:, None] + self.log_b[None, :] + (f[:, None] + g[None, :] - self.C) / self.eps)
+
+    def _stale(self, f, g):
+        return (self.K is None or float((f - self.f0).abs().max()) > self.ABSORB * self.eps
+                or float((g - self.g0).abs().max()) > self.ABSORB * self.eps)
+
+    def update_f(self, f, g):
+        if self._stale(f, g):
+            self._absorb(f, g)
+        t = self.f0 + self.eps * (self.log_a - torch.log(self.K @ torch.exp((g - self.g0) / self.eps)))
+        if not torch.isfinite(t).all():  # a row of K underflowed: the log-domain update, and a new kernel
+            self.K = None
+            t = -self.eps * torch.logsumexp(self.log_b[None, :] + (g[None, :] - self.C) / self.eps, dim=1)
+        return t
+
+    def update_g(self, f, g):
+        if self._stale(f, g):
+            self._absorb(f, g)
+        t = self.g0 + self.eps * (self.log_b - torch.log(self.K.T @ torch.exp((f - self.f0) / self.eps)))
+        if not torch.isfinite(t).all():
+            self.K = None
+            t = -self.eps * torch.logsumexp(self.log_a[:, None] + (f[:, None] - self.C) / self.eps, dim=0)
+        return t
+
+
 _RATE_WINDOW = (5, 10)  # iterations at the target eps over which the plain rate is measured
 _MAX_RELAXATION = 1.9
 
@@ -562,12 +614,13 @@ def _sinkhorn(a, b, C, eps, n_iter, tol, grad, eps_scaling, relaxation="auto", s
         for e in schedule:  # annealing: one iteration per stage, warm-started
             f = update_f(update_g(f, Cm, la, e), Cm, lb, e)
         g = update_g(f, Cm, la, eps)
+        kernel = _StabilizedKernel(Cm, la, lb, eps) if stabilized else None
         it, err, best, w = len(schedule), float("inf"), float("inf"), omega
         while it < n_iter:
             it += 1
-            tf = update_f(g, Cm, lb, eps)
+            tf = kernel.update_f(f, g) if kernel else update_f(g, Cm, lb, eps)
             f = tf if w == 1 else (1 - w) * f + w * tf
-            tg = update_g(f, Cm, la, eps)
+            tg = kernel.update_g(f, g) if kernel else update_g(f, Cm, la, eps)
             # P(f, g) has row sums a_i exp((f_i - T_f(g)_i) / eps) and column sums b_j exp((g_j - T_g(f)_j) / eps):
             # its marginal error costs nothing extra (rows are exact when w = 1)
             with torch.no_grad():
@@ -593,6 +646,8 @@ def _sinkhorn(a, b, C, eps, n_iter, tol, grad, eps_scaling, relaxation="auto", s
                 err = float((bw * torch.expm1((g - update_g(f, Cm, la, eps)) / eps)).abs().sum())
         return f, g, it, err
 
+    # matrix-vector iterations on a stabilized kernel (Schmitzer, 2019) where no gradient flows through them
+    stabilized = grad == "envelope" and not symmetric and bool((a > 0).all() and (b > 0).all())
     if grad == "autodiff":
         f, g, it, err = iterate(C, log_a, log_b)
         plan = torch.exp(log_a[:, None] + log_b[None, :] + (f[:, None] + g[None, :] - C) / eps)
@@ -709,7 +764,7 @@ def energy_distance(x, y, unbiased=False):
 def sqrtm_psd(S):
     """Square root of a symmetric positive semi-definite matrix via its eigendecomposition (negative eigenvalues
     from round-off are clipped to 0)."""
-    S = as_points(S, "S")
+    S = psd(as_points(S, "S"), "S")
     vals, vecs = torch.linalg.eigh((S + S.T) / 2)
     return (vecs * vals.clamp_min(0).sqrt()) @ vecs.T
 
@@ -727,12 +782,13 @@ def gaussian_w2(mean1, cov1, mean2, cov2):
     >>> gaussian_w2(torch.zeros(2), torch.eye(2), torch.ones(2), 4 * torch.eye(2)).item()
     4.0
     """
-    mean1, mean2 = as_points(mean1, "mean1", 1), as_points(mean2, "mean2", 1)
-    cov1, cov2 = as_points(cov1, "cov1"), as_points(cov2, "cov2")
+    mean1, cov1, mean2, cov2 = promote((as_points(mean1, "mean1", 1), "mean1"), (as_points(cov1, "cov1"), "cov1"),
+                                       (as_points(mean2, "mean2", 1), "mean2"), (as_points(cov2, "cov2"), "cov2"))
     d = mean1.shape[0]
     for name, v in (("mean2", mean2), ("cov1", cov1), ("cov2", cov2)):
         if v.shape[0] != d or (v.dim() == 2 and v.shape[1] != d):
             raise ValueError(f"{name} must match the dimension {d} of mean1, got shape {tuple(v.shape)}")
+    psd(cov1, "cov1"), psd(cov2, "cov2")
     s1 = sqrtm_psd(cov1)
     cross = sqrtm_psd(s1 @ cov2 @ s1)
     return ((mean1 - mean2).pow(2).sum() + torch.trace(cov1) + torch.trace(cov2) - 2 * torch.trace(cross)).clamp_min(0)
@@ -742,5 +798,6 @@ def gaussian_quantiles(n, mean=0.0, std=1.0, dtype=torch.float64):
     """``n`` deterministic samples of :math:`N(m, s^2)` at the quantile levels :math:`(i - 1/2)/n` (a
     low-discrepancy 1-D sample, for closed-form checks)."""
     positive(n, "n", integer=True)
+    number(mean, "mean"), positive(std, "std")
     t = (torch.arange(1, n + 1, dtype=dtype) - 0.5) / n
     return mean + std * math.sqrt(2) * torch.erfinv(2 * t - 1)
