@@ -157,3 +157,22 @@ def test_trainer_resumes_from_its_checkpoint_and_exports_half_weights(tmp_path):
     with pytest.raises(ValueError, match="another config"):
         fm.FlowTrainer(fm.VelocityMLP((2,), 8, 1), fm.toy_source("8gaussians"), coupling="ot",
                        checkpoint_path=str(path))
+
+
+def test_count_crossings_on_an_x_and_on_parallel_segments():
+    x0 = torch.tensor([[0.0, 0.0], [0.0, 1.0], [0.0, 2.0]])
+    assert fm.count_crossings(x0, torch.tensor([[1.0, 1.0], [1.0, 0.0], [1.0, 2.5]])) == 1
+    assert fm.count_crossings(x0, x0 + torch.tensor([1.0, 0.0])) == 0
+    with pytest.raises(ValueError, match="shape"):
+        fm.count_crossings(torch.zeros(3, 3), torch.zeros(3, 3))
+
+
+def test_flow_panel_trains_and_keeps_its_trainer():
+    from otgan import widgets
+
+    panel = widgets.flow_panel("moons", "independent", nfe=2, steps=50)
+    assert panel.trainer.step == 50 and panel.trainer.coupling == "independent"
+    assert len(panel.children[1].value) > 1000  # the PNG of the first run
+    panel.controls["coupling"].value = "sinkhorn"
+    panel.train()
+    assert panel.trainer.coupling == "sinkhorn" and panel.trainer.coupling_seconds > 0
