@@ -39,7 +39,8 @@ def toy_summary(table=None):
     summary : DataFrame
         Strings, indexed by (toy, loss label).
     numbers : DataFrame
-        The per-(toy, loss) means as floats (for checks in the chapter), same index, columns ``modes``,
+        The per-(toy, loss) means as floats (for checks in the chapter), same index, columns ``key`` (the
+        loss name of :data:`TOY_LOSSES`), ``modes``,
         ``HQ``, ``W1``, ``W2``, ``ms``, ``steps``, ``seeds``, ``floor``.
     """
     table = table or toys.load_table()
@@ -59,7 +60,7 @@ def toy_summary(table=None):
                           "HQ": _mean_spread(part["high_quality"], 2), "W1": _mean_spread(part["W1"], 3),
                           "W2": _mean_spread(part["W2"], 3), "ms/step": _mean_spread(part["ms per step"], 1),
                           "steps conv.": _mean_spread(part["steps to converge"], 0), "seeds": str(len(part))})
-            numbers.append({"index": key, "loss": loss, "modes": part["modes_covered"].mean() if mixture else None,
+            numbers.append({"index": key, "key": loss, "modes": part["modes_covered"].mean() if mixture else None,
                             "HQ": part["high_quality"].mean(), "W1": part["W1"].mean(), "W2": part["W2"].mean(),
                             "ms": part["ms per step"].mean(), "steps": part["steps to converge"].mean(),
                             "seeds": len(part), "floor": sum(floors) / len(floors),
