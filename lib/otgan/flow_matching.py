@@ -37,7 +37,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import as_points, choice, positive, same_dim
+from ._checks import as_points, choice, positive
 from .checkpoint import half_state_dict, load_checkpoint, load_state, save_checkpoint
 
 COUPLINGS = ("independent", "ot", "sinkhorn")
