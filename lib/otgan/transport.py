@@ -437,6 +437,10 @@ def sinkhorn(a, b, C, eps, n_iter=1000, tol=1e-6, grad="envelope", eps_scaling=0
       only: with ``"autodiff"``, "auto" means 1, since a factor measured from the data would be a hidden
       function of ``C``).
 
+    With ``grad="envelope"`` and positive weights, the updates at ``eps`` are computed as matrix-vector products
+    with a kernel stabilized at recent potentials (:class:`_StabilizedKernel`; Schmitzer, 2019), the same
+    :math:`T_f, T_g` for a product instead of :math:`nm` exponentials per half-iteration.
+
     **Stopping rule.** ``marginal_error`` is :math:`\\|P 1 - a\\|_1 + \\|P^\\top 1 - b\\|_1` of the returned
     plan, computed for free from the updates (row sums are :math:`a_i e^{(f_i - T_f(g)_i)/\\varepsilon}`); the
     iterations stop when it is :math:`\\le` ``tol`` or after ``n_iter`` iterations. In the second case
