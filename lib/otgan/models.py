@@ -337,6 +337,7 @@ def load(names, seed=0, device=None):
         seed_everything(seed)
         trainer, n_steps = build(name, device=device)
         shipped = shipped_path(name, must_exist=True) if profile() == "book" else None
-        trainer.load_or_train(n_steps, shipped=shipped)
+        # no progress bar for the seconds-long smoke runs: its residue would be left on the built page
+        trainer.load_or_train(n_steps, shipped=shipped, progress=profile() != "smoke")
         trainers[name] = trainer
     return trainers
