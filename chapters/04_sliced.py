@@ -49,11 +49,11 @@ if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab
     os.environ["OTGAN_DATA"] = f"{HERE}/data"
     os.chdir(f"{HERE}/chapters")
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-cell"]
 SEED = 0
 TOY_STEPS = None  # generator steps on the 2-D toys; None picks the profile's default
 
-# %%
+# %% tags=["hide-cell"]
 import time
 
 import matplotlib.pyplot as plt
@@ -81,8 +81,13 @@ record_every = max(10, toy_steps // 25)
 
 # %%
 target = data.toy("8gaussians")
-toy_metric = lambda x: metrics.toy_metrics(x, target, n_ref=1000)  # noqa: E731
 runs = {}
+
+
+def toy_metric(x):
+    return metrics.toy_metrics(x, target, n_ref=1000)
+
+
 for label, make in [("SW generator", lambda: models.toy_direct_trainer(target, 50)),
                     ("GAN", lambda: models.toy_trainer(target, "nonsaturating"))]:
     otgan.seed_everything(SEED)
@@ -96,6 +101,10 @@ plotting.animate_panels({label: rec.frames for label, (_, rec, _) in runs.items(
 # %%
 final = {label: {**{k: rec.metrics[-1][k] for k in ("modes_covered", "high_quality", "W1")}, "seconds": seconds}
          for label, (_, rec, seconds) in runs.items()}
+pd.DataFrame(final).T.round(3)
+
+# %% tags=["remove-cell"]
+# the numbers and checks behind the next paragraph
 sw_run, gan_run = final["SW generator"], final["GAN"]
 for key, m in (("sw", sw_run), ("gan", gan_run)):
     glue(f"toy_{key}_hq", m["high_quality"])
@@ -107,7 +116,6 @@ claim(max(sw_run["modes_covered"], gan_run["modes_covered"]) < 8, "neither cover
 glue("toy_steps", toy_steps)
 claim(abs(sw_run["W1"] - gan_run["W1"]) < 0.3 * max(sw_run["W1"], gan_run["W1"]),
       "W1 separates the two far less than the high-quality rate does")
-pd.DataFrame(final).T.round(3)
 
 # %% [markdown]
 # The two fail differently. The SW generator spreads its mass around the ring and only slowly concentrates it

@@ -41,11 +41,11 @@ if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab
     os.environ["OTGAN_DATA"] = f"{HERE}/data"
     os.chdir(f"{HERE}/chapters")
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-cell"]
 SEED = 0
 TOY_STEPS = None  # generator steps on the 2-D toys; None picks the profile's default
 
-# %%
+# %% tags=["hide-cell"]
 import time
 import warnings
 
@@ -301,7 +301,7 @@ for grad in ("autodiff", "envelope"):
     trainer.train(toy_steps, progress=False)
     train_rows[grad] = {"W1 to target": metrics.toy_metrics(trainer.sample(1000), target)["W1"],
                         "ms per step": (time.perf_counter() - t0) / toy_steps * 1000}
-display(pd.DataFrame(rows).T.round(4))  # noqa: F821 - display is an IPython builtin
+display(pd.DataFrame(rows).T.round(4))
 pd.DataFrame(train_rows).T.round(3)
 
 # %% [markdown]
@@ -507,7 +507,7 @@ plt.show()
 
 # %%
 table, mrows = metrics.metrics_table({name: tr.generator for name, tr in ot_models.items()}, n=1000, seed=SEED)
-display(pd.DataFrame(table).T.round(3))  # noqa: F821
+display(pd.DataFrame(table).T.round(3))
 
 fig, ax = plt.subplots(figsize=(8, 3.4))
 width = 0.2
