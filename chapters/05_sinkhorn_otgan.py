@@ -115,6 +115,10 @@ for cost, limit_name, limit in [("sqeuclidean", "squared mean difference", (xa.m
                                                                                       n_iter=50)),
                     "limit": limit_name, "limit value": float(limit),
                     "S_eps, eps = 0.05": float(transport.sinkhorn_divergence(xa, xb, 0.05, cost, n_iter=2000))}
+pd.DataFrame(limits).T
+
+# %% tags=["remove-cell"]
+# the numbers and checks behind the next paragraph
 glue("lim_sq_s", limits["sqeuclidean"]["S_eps, eps = 1e5 x mean cost"])
 glue("lim_sq_mean", limits["sqeuclidean"]["limit value"])
 glue("lim_eu_s", limits["euclidean"]["S_eps, eps = 1e5 x mean cost"])
@@ -126,7 +130,6 @@ for cost, row in limits.items():
           f"for large eps, S_eps with the {cost} cost tends to {row['limit']}")
 claim(limits["sqeuclidean"]["limit value"] < 0.2 * float(transport.wasserstein(xa, xb, p=2) ** 2),
       "the squared-cost limit misses most of the difference between the clouds (it sees only the means)")
-pd.DataFrame(limits).T
 
 # %% [markdown]
 # With the squared cost, $S_\varepsilon$ at large $\varepsilon$ is {glue:text}`lim_sq_s:.4f`, the squared
@@ -260,13 +263,16 @@ _, res0 = solve(C0)
 fd = float((f_plus - f_minus) / (2 * h))
 fd_transport = float((r_plus.cost - r_minus.cost) / (2 * h))
 envelope = float((res0.plan * D).sum())
+print(f"d F_eps along D: finite differences {fd:.8f}, envelope <P_eps, D> {envelope:.8f}; "
+      f"d OT_eps along D: {fd_transport:.8f}")
+
+# %% tags=["remove-cell"]
+# the numbers and checks behind the next paragraph
 glue("fd_f", fd)
 glue("fd_envelope", envelope)
 glue("fd_ot", fd_transport)
 claim(abs(fd - envelope) < 1e-6 * max(1.0, abs(fd)), "the derivative of F_eps along D is <P_eps, D>")
 claim(abs(fd_transport - envelope) > 1e-3 * abs(envelope), "OT_eps = <P_eps, C> has another derivative")
-print(f"d F_eps along D: finite differences {fd:.8f}, envelope <P_eps, D> {envelope:.8f}; "
-      f"d OT_eps along D: {fd_transport:.8f}")
 
 # %% [markdown]
 # The derivative of $F_\varepsilon$ is $\langle P_\varepsilon, D \rangle$ to the printed digits
