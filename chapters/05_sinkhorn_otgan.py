@@ -500,7 +500,7 @@ plt.show()
 gen = torch.Generator().manual_seed(SEED + 1)
 z0, z1 = torch.randn(2, 128, generator=gen), torch.randn(2, 128, generator=gen)
 path = nets.interpolate_latents(z0, z1, 10, "slerp").reshape(-1, 128)
-fig, axes = plt.subplots(1, 3, figsize=(16, 2.6))
+fig, axes = plt.subplots(3, 1, figsize=(11, 6.6))  # one model per row, large enough to read
 for ax, (name, trainer) in zip(axes, ot_models.items()):
     plotting.image_grid(trainer.sample(len(path), z=path), nrow=10, ax=ax, title=name)
 plt.tight_layout()
