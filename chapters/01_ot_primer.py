@@ -493,7 +493,7 @@ claim(abs(s_far - 0.5 * T.energy_distance(x, y).item()) < 1e-2 * s_far, "S_eps w
 # Speed matters: a generator calls these functions at every step. `benchmarks/bench_transport.py` measures the
 # library against POT side by side; its last recorded output:
 
-# %%
+# %% tags=["remove-input"]
 bench = os.path.join("..", "benchmarks", "transport.md")  # chapters run from chapters/
 if os.path.exists(bench):
     tables.show_markdown(open(bench).read(), skip_title=True)

@@ -174,7 +174,7 @@ axes[0, 0].legend(fontsize=8)
 plt.tight_layout()
 plt.show()
 
-# %%
+# %% tags=["hide-input"]
 by_kind = {kind: group.reset_index(drop=True) for kind, group in table.groupby("corruption", sort=False)}
 claim(all(g["fid"].is_monotonic_increasing for g in by_kind.values()), "FID rises monotonically with every corruption")
 claim(all(g["recall"].iloc[-1] < g["recall"].iloc[0] and g["coverage"].iloc[-1] < g["coverage"].iloc[0]
