@@ -647,7 +647,7 @@ clip_rows.round(3)
 
 # %% [markdown]
 # Larger $c$ lets the critic grow: from $c = 0.01$ to $c = 1$ the gap grows
-# {glue:text}`clip_ex_gap_growth:.0f`-fold and $K_{eff}$ with it. Their ratio does **not** approach $W_1$: it
+# {glue:text}`clip_ex_gap_growth:.1e`-fold and $K_{eff}$ with it. Their ratio does **not** approach $W_1$: it
 # stays between {glue:text}`clip_ex_ratio_min:.0%` and {glue:text}`clip_ex_ratio_max:.0%` of the exact value at
 # every $c$. Rescaling by a measured slope cannot repair a critic whose shape is wrong: clipping makes the
 # critic a few flat pieces (the contour figure), and a maximal slope over pairs says nothing about how well
