@@ -155,7 +155,12 @@ def _sngan_hinge_mlp(dev):
     spectrally normalized, the **hinge** loss (Lim & Ye, 2017), one critic step per generator step, Adam 2e-4
     betas (0, 0.9), batch 64; plus DiffAugment translation (1/8 of the size) of real and generated digits
     (Zhao et al., 2020) and an EMA generator (decay 0.999; Yazıcı et al., 2019), trained for a wall-clock budget
-    (``BUDGET_S`` of one CPU thread in the book profile), in float32."""
+    (``BUDGET_S`` of one CPU thread in the book profile), in float32.
+
+    Status (2026-11-24): not shipped. Two runs of this recipe here collapsed to a single speckled digit
+    (bf16: critic loss 0.01 and FID 2,077 at 6,500 steps; fp32: FID 1,913 at 6,000 steps, recall 0), although an
+    outside calibration run of the same recipe reached 2.56x real-vs-real. Find the difference before shipping
+    (generator batch norm? n_critic? the augmentation's fill value?)."""
     g, d = _mlp_pair(128, spectral_norm=True)
     cfg = {"name": "sngan_hinge_mlp", "latent": 128, "hidden": 512, "loss": "hinge", "spectral_norm": True,
            "n_critic": 1, "lr": 2e-4, "betas": (0.0, 0.9), "batch_size": 64, **_EXTRAS, "precision": "fp32"}
