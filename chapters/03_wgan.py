@@ -198,8 +198,8 @@ w1_table.round(3)
 #
 # ## Weight clipping: where the weights go
 #
-# A WGAN with clipping trained to convergence on 8 Gaussians (the model of the section on converged toy WGANs
-# below, loaded in the `book` profile): where do its critic's weights end up?
+# A WGAN with clipping trained on 8 Gaussians by the reproduce command (the model of the section on the toy
+# WGANs trained longer, below; loaded in the `book` profile): where do its critic's weights end up?
 
 # %%
 target = data.toy("8gaussians")
@@ -209,7 +209,7 @@ w = torch.cat([p.detach().float().flatten() for p in converged["clip"].critic.pa
 c = toys.RECIPES["wgan-clip"]["clip"]
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.hist(w, bins=np.linspace(-1.05 * c, 1.05 * c, 43))
-ax.set(xlabel="weight value", ylabel="count", title=f"Converged clipped critic's weights (c = {c}), {len(w):,} weights")
+ax.set(xlabel="weight value", ylabel="count", title=f"Clipped critic's weights after {converged['clip'].step:,} steps (c = {c})")
 plt.show()
 at_c = glue("clip_share_at_c", float(np.mean(np.abs(np.abs(w) - c) < 0.01 * c)))
 at_half = glue("clip_share_above_half", float(np.mean(np.abs(w) > 0.5 * c)))
