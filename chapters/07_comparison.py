@@ -257,6 +257,8 @@ glue("toy_ms_max", toy_numbers["ms"].max())
 glue("toy_ms_slowest", f"{slowest[1]} on {slowest[0]}")
 glue("toy_runs_done", len(toy_numbers))
 glue("toy_runs_all", len(comparison.TOYS) * len(comparison.TOY_LOSSES))
+glue("toy_seeds_run", int(toy_numbers["seeds"].max()))
+glue("toy_seeds_planned", len(otgan.toys.SEEDS))
 claim(nonsat["modes"] > minimax["modes"] and nonsat["W1"] < minimax["W1"],
       "with the same nets and budget, the minimax GAN covers fewer modes of 8 Gaussians than the non-saturating")
 claim(eight.loc[best8, "W1"] > 2 * eight["floor"].iloc[0],
@@ -312,7 +314,8 @@ claim(len(improved) > len(drop) / 2 and "wgan_gp_mlp" in improved.index,
 #   raises the FID of {glue:text}`cmp_dot_hurt`, whose critics' scalar outputs are poor potentials
 #   ({ref}`ch-dot` explains why).
 # - **In 2-D**, {glue:text}`toy_steps:,` generator steps (what this CPU allowed for {glue:text}`toy_runs_done` of
-#   the {glue:text}`toy_runs_all` (toy, loss) pairs) are not enough for the losses to converge: on 8 Gaussians
+#   the {glue:text}`toy_runs_all` (toy, loss) pairs, with at most {glue:text}`toy_seeds_run` of the
+#   {glue:text}`toy_seeds_planned` seeds the command runs) are not enough for the losses to converge: on 8 Gaussians
 #   {glue:text}`toy8_all_modes` of the {glue:text}`toy8_n` losses run cover all eight modes in every seed, and the
 #   lowest $W_1$, {glue:text}`toy8_best`'s {glue:text}`toy8_best_w1:.3f`, is {glue:text}`toy8_best_ratio:.1f`
 #   times the floor of {glue:text}`toy8_floor:.3f`. The vanilla GAN's two losses, with the same nets and budget,
