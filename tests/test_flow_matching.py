@@ -176,3 +176,15 @@ def test_flow_panel_trains_and_keeps_its_trainer():
     panel.controls["coupling"].value = "sinkhorn"
     panel.train()
     assert panel.trainer.coupling == "sinkhorn" and panel.trainer.coupling_seconds > 0
+
+
+def test_velocity_skip_path_is_a_time_gated_identity_and_round_trips():
+    torch.manual_seed(0)
+    net = fm.VelocityMLP((1, 4, 4), hidden=8, depth=1, time_dim=4, skip=True)
+    for p in net.net.parameters():
+        torch.nn.init.zeros_(p)
+    x, t = torch.randn(5, 1, 4, 4), torch.rand(5)
+    tf = torch.cat([t[:, None], fm.time_embedding(t, 4)], dim=1)
+    assert torch.allclose(net(x, t), net.gate(tf).view(5, 1, 1, 1) * x, atol=1e-6)
+    again = fm.load_velocity({"config": {"velocity": net.config}, "velocity": net.state_dict()})
+    assert torch.allclose(again(x, t), net(x, t), atol=1e-6)

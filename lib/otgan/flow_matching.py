@@ -238,9 +238,15 @@ class VelocityMLP(nn.Module):
         Number of hidden layers.
     time_dim : int
         Number of time features (even).
+    skip : bool, default False
+        Add a time-gated identity path, :math:`v_\theta(x, t) = f_\theta(x, t) + g_\theta(t)\, x`. The exact
+        velocity of a Gaussian source, :math:`(\mathbb E[x_1 \mid x_t] - x_t)/(1 - t)`, carries a
+        :math:`-x_t/(1-t)` term; an MLP narrower than its input (512 < 784 for MNIST) cannot pass the noise
+        through its bottleneck, and its samples keep per-pixel noise (measured: FID ~1,400 at 23,000 steps
+        without it). The gate costs one small MLP on the time features.
     """
 
-    def __init__(self, shape=(2,), hidden=256, depth=3, time_dim=32):
+    def __init__(self, shape=(2,), hidden=256, depth=3, time_dim=32, skip=False):
         super().__init__()
         positive(hidden, "hidden", integer=True)
         positive(depth, "depth", integer=True)
@@ -254,12 +260,19 @@ class VelocityMLP(nn.Module):
             width = hidden
         layers.append(nn.Linear(width, dim))
         self.net = nn.Sequential(*layers)
+        self.gate = nn.Sequential(nn.Linear(time_dim + 1, 64), nn.SiLU(), nn.Linear(64, 1)) if skip else None
         self.config = {"shape": list(self.shape), "hidden": hidden, "depth": depth, "time_dim": time_dim}
+        if skip:
+            self.config["skip"] = True
 
     def forward(self, x, t):
         t = _time(t, x.shape[0], x)
-        h = torch.cat([x.reshape(len(x), -1), t[:, None], time_embedding(t, self.time_dim)], dim=1)
-        return self.net(h).view_as(x)
+        tf = torch.cat([t[:, None], time_embedding(t, self.time_dim)], dim=1)
+        flat = x.reshape(len(x), -1)
+        out = self.net(torch.cat([flat, tf], dim=1))
+        if self.gate is not None:
+            out = out + self.gate(tf) * flat
+        return out.view_as(x)
 
 
 def cfm_loss(velocity, x0, x1, t=None, sigma_min=0.0, generator=None):
@@ -520,7 +533,7 @@ class FlowTrainer:
 def load_velocity(ck):
     """The :class:`VelocityMLP` of a checkpoint written by :meth:`FlowTrainer.export` (float32, eval mode)."""
     cfg = ck["config"]["velocity"]
-    net = VelocityMLP(tuple(cfg["shape"]), cfg["hidden"], cfg["depth"], cfg["time_dim"])
+    net = VelocityMLP(tuple(cfg["shape"]), cfg["hidden"], cfg["depth"], cfg["time_dim"], cfg.get("skip", False))
     return load_state(net, ck["velocity"]).eval()
 
 
@@ -609,7 +622,7 @@ def load_toys(path):
     return out
 
 
-MNIST_CONFIG = {"hidden": 512, "depth": 3, "time_dim": 32, "batch_size": 128, "lr": 5e-4}
+MNIST_CONFIG = {"hidden": 512, "depth": 3, "time_dim": 32, "skip": True, "batch_size": 128, "lr": 5e-4}
 
 
 def mnist_trainer(coupling, checkpoint_path=None, hidden=None, depth=None, batch_size=None, seed=0):
@@ -619,7 +632,7 @@ def mnist_trainer(coupling, checkpoint_path=None, hidden=None, depth=None, batch
     cfg = dict(MNIST_CONFIG)
     cfg.update({k: v for k, v in (("hidden", hidden), ("depth", depth), ("batch_size", batch_size)) if v})
     torch.manual_seed(seed)
-    net = VelocityMLP((1, 28, 28), cfg["hidden"], cfg["depth"], cfg["time_dim"])
+    net = VelocityMLP((1, 28, 28), cfg["hidden"], cfg["depth"], cfg["time_dim"], cfg["skip"])
     return FlowTrainer(net, load_mnist("train", verbose=False).images, None, coupling, cfg["batch_size"],
                        cfg["lr"], seed=seed, checkpoint_path=checkpoint_path)
 
