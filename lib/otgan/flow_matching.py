@@ -696,7 +696,7 @@ def reproduce(profile_name, cpu_minutes=None, runs_dir="runs", couplings=("indep
     from .runtime import data_dir, settings
 
     toy_steps = settings(smoke=100, book=1500, full=3000, active=profile_name)
-    cpu_minutes = cpu_minutes or settings(smoke=0.1, book=1.5, full=8.0, active=profile_name)
+    cpu_minutes = cpu_minutes or settings(smoke=0.1, book=8.0, full=30.0, active=profile_name)
     toy_path = os.path.join(data_dir(), TOY_FILE)
     if toys and not os.path.exists(toy_path):
         ship_toys(train_toys(toy_steps, log=log), toy_path)
