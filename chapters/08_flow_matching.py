@@ -256,7 +256,7 @@ claim(all(final_loss[p, "ot"] < final_loss[p, "independent"] / 5 for p in PAIRS)
 # ## MNIST
 #
 # The same 4,000 training digits as every other chapter, a Gaussian source in $\mathbb R^{784}$, and a velocity
-# MLP ($784 + 33$ time features $\to 512 \to 512 \to 512 \to 784$, SiLU): an MLP gives more training steps per
+# MLP ($784 + 33$ time features $\to 512 \to 512 \to 512 \to 784$, SiLU, plus a time-gated identity path, see below): an MLP gives more training steps per
 # CPU minute than a small conv net, and CPU minutes are the budget here. Both couplings get the same budget of
 # process CPU time on one thread, batch 128, Adam at $5 \cdot 10^{-4}$, no EMA, made by
 # `python -m otgan.reproduce --profile book --only flow` and shipped in `data/flow_mnist_*.pt` (float16 weights
@@ -349,16 +349,18 @@ ind, ot_ = by["independent"], by["ot"]
 glue("mnist_solve_share", mnist_flows["ot"][1]["coupling_seconds"] / mnist_flows["ot"][1]["elapsed"])
 claim(ot_[1]["fid"] < ind[1]["fid"] and ot_[4]["fid"] < ind[4]["fid"],
       "with 1 and 4 steps the OT flow has the lower FID")
-claim(ind[best["independent"]]["fid"] < ot_[best["ot"]]["fid"], "at its best NFE the independent flow is better")
+glue("mnist_fid64_gap", abs(ind[64]["fid"] - ot_[64]["fid"]) / min(ind[64]["fid"], ot_[64]["fid"]))
+claim(abs(ind[64]["fid"] - ot_[64]["fid"]) < 0.05 * min(ind[64]["fid"], ot_[64]["fid"]),
+      "at 64 steps the two flows are within 5% of each other on FID")
+claim(ot_[4]["fid"] < 0.8 * ind[4]["fid"], "at 4 steps the OT flow's FID is at least a fifth lower")
 claim(mnist_flows["ot"][1]["straightness"] < mnist_flows["independent"][1]["straightness"],
       "the OT flow's paths are the straighter on MNIST too")
 claim(mnist_flows["ot"][1]["step"] < mnist_flows["independent"][1]["step"],
       "the OT flow made fewer steps in the same CPU budget")
 claim(min(ind[best["independent"]]["fid"], ot_[best["ot"]]["fid"]) > 5 * reference["fid"],
       "both flows are far from real digits on FID")
-claim(max(m["recall"] for b in by.values() for m in b.values()) < 0.05, "recall is near zero for both flows")
-claim(min(m["class_tv"] for b in by.values() for m in b.values()) > 0.5,
-      "the classifier reads most samples as few classes")
+claim(min(by[c][best[c]]["recall"] for c in by) > 0.3, "at their best NFE both flows have a real recall")
+claim(max(by[c][best[c]]["class_tv"] for c in by) < 0.15, "at their best NFE both flows draw every class")
 
 # %% [markdown]
 # ### Reading
@@ -367,30 +369,35 @@ claim(min(m["class_tv"] for b in by.values() for m in b.values()) > 0.5,
 # about as close to the target as four steps of the independent flow, and a regression without its irreducible
 # part. On
 # MNIST the same direction shows, but small: the OT flow's paths are the straighter (straightness
-# {glue:text}`mnist_straight_ot:.3f` against {glue:text}`mnist_straight_independent:.3f`) and with few steps it
-# has the lower FID (at NFE 1: {glue:text}`mnist_fid1_ot:.0f` against {glue:text}`mnist_fid1_independent:.0f`;
-# at NFE 4: {glue:text}`mnist_fid4_ot:.0f` against {glue:text}`mnist_fid4_independent:.0f`), while at its best
-# NFE ({glue:text}`mnist_best_independent`) the independent flow is the better one
-# ({glue:text}`mnist_fidbest_independent:.0f` against {glue:text}`mnist_fidbest_ot:.0f` at NFE
-# {glue:text}`mnist_best_ot`). In 784 dimensions a batch of 128 noise vectors is matched to 128 digits that are
-# all far from it and from each other, so a minibatch plan is a much rougher stand-in for the population map
-# than in 2-D {cite}`tong2024minibatch`.
+# {glue:text}`mnist_straight_ot:.3f` against {glue:text}`mnist_straight_independent:.3f`), and with few steps it
+# has the clearly lower FID (at NFE 1: {glue:text}`mnist_fid1_ot:.0f` against
+# {glue:text}`mnist_fid1_independent:.0f`; at NFE 4: {glue:text}`mnist_fid4_ot:.0f` against
+# {glue:text}`mnist_fid4_independent:.0f`). With many steps the advantage is gone: both flows reach their best FID
+# at NFE {glue:text}`mnist_best_independent` (independent {glue:text}`mnist_fidbest_independent:.0f`, OT
+# {glue:text}`mnist_fidbest_ot:.0f` at NFE {glue:text}`mnist_best_ot`; at 64 steps they differ by
+# {glue:text}`mnist_fid64_gap:.1%`). The coupling changes how fast the ODE can be solved, not where a well-solved
+# flow ends. In 784 dimensions a batch of 128 noise vectors is matched to 128 digits that are all far from it and
+# from each other, so a minibatch plan is a rougher stand-in for the population map than in 2-D
+# {cite}`tong2024minibatch`, and the straightening is smaller than on the toys.
 #
 # **What it costs.** The exact solve of every batch: {glue:text}`mnist_solve_ms_ot:.1f` ms of the
 # {glue:text}`mnist_step_ms_ot:.1f` ms of a step ({glue:text}`mnist_solve_share:.0%` of the CPU budget), so in
 # the same {glue:text}`mnist_min_ot:.1f` CPU minutes the OT flow made {glue:text}`mnist_steps_ot:,` steps and
 # the independent one {glue:text}`mnist_steps_independent:,`.
 #
-# **How good the digits are.** Not good. The grids show recognizable digit shapes (zeros, ones, twos, sevens)
-# under heavy salt-and-pepper noise that the velocity field has not yet learned to remove; the classifier reads
-# most of them as few classes (`class_tv` above 0.5 at every NFE), recall is near zero, and the FIDs
+# **How good the digits are.** Recognizable, with a faint haze on the background and some malformed strokes:
+# at their best NFE both flows draw every class (see the histograms) with precision
+# {glue:text}`mnist_prec_ot:.2f` and recall {glue:text}`mnist_rec_ot:.2f` (OT), but their FIDs
 # ({glue:text}`mnist_fidbest_independent:.0f` at best) are far above the real-vs-real
-# {glue:text}`mnist_fid_real:.1f` and above every GAN of the book ({ref}`ch-comparison`). The budget is the
-# reason we can name: {glue:text}`mnist_min_independent:.1f` CPU minutes of one thread per flow on a machine
-# shared by the whole team, against up to 20 for the GANs of the comparison; the training loss was still falling
-# when the budget ran out. These two flows show the effect of the coupling at equal cost, not what flow matching can do
-# on MNIST; `python -m otgan.reproduce --only flow` with a larger `cpu_minutes` (the `full` profile gives each
-# flow 8) is the way to find out.
+# {glue:text}`mnist_fid_real:.1f`, and behind the best GANs of the book ({ref}`ch-comparison`). The budget is
+# part of the reason: {glue:text}`mnist_min_independent:.1f` CPU minutes of one thread per flow, an MLP rather
+# than the U-Nets of the papers, no EMA of the weights. These two flows show the effect of the coupling at equal
+# cost, not what flow matching can do on MNIST.
+#
+# One design detail mattered more than the coupling: the velocity of a Gaussian source contains a
+# $-x_t/(1-t)$ term, which a 512-wide MLP cannot pass through from a 784-d input. Without the time-gated identity
+# path of `VelocityMLP(skip=True)` the samples kept per-pixel noise at every NFE, however long we trained (a run
+# made while writing this chapter, not shipped; the docstring of `VelocityMLP` records it).
 #
 # ## Try it
 #
