@@ -42,12 +42,12 @@ if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab
     os.environ["OTGAN_DATA"] = f"{HERE}/data"
     os.chdir(f"{HERE}/chapters")
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-cell"]
 SEED = 0
 CRITIC_STEPS = None  # critic steps when a critic is fitted between two fixed samples; None: profile default
 TOY_STEPS = None     # generator steps of the short live toy WGANs; None: profile default
 
-# %%
+# %% tags=["hide-cell"]
 import warnings
 
 import matplotlib.pyplot as plt

@@ -41,12 +41,12 @@ if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab
     os.environ["OTGAN_DATA"] = f"{HERE}/data"
     os.chdir(f"{HERE}/chapters")
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-cell"]
 SEED = 0
 EARLY = False       # True: start DOT from the WGAN-GP's nets at step otgan.toys.EARLY_STEP (a blob) instead
 N_EVAL = None       # MNIST samples per metric evaluation; None: profile default
 
-# %%
+# %% tags=["hide-cell"]
 import warnings
 
 import matplotlib.pyplot as plt

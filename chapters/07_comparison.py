@@ -39,11 +39,11 @@ if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab
     os.environ["OTGAN_DATA"] = f"{HERE}/data"
     os.chdir(f"{HERE}/chapters")
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-cell"]
 SEED = 0
 N_EVAL = None  # MNIST samples per evaluation; None: profile default (1,000 in book)
 
-# %%
+# %% tags=["hide-cell"]
 import warnings
 
 import matplotlib.pyplot as plt
