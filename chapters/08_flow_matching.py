@@ -349,9 +349,10 @@ ind, ot_ = by["independent"], by["ot"]
 glue("mnist_solve_share", mnist_flows["ot"][1]["coupling_seconds"] / mnist_flows["ot"][1]["elapsed"])
 claim(ot_[1]["fid"] < ind[1]["fid"] and ot_[4]["fid"] < ind[4]["fid"],
       "with 1 and 4 steps the OT flow has the lower FID")
-glue("mnist_fid64_gap", abs(ind[64]["fid"] - ot_[64]["fid"]) / min(ind[64]["fid"], ot_[64]["fid"]))
-claim(abs(ind[64]["fid"] - ot_[64]["fid"]) < 0.05 * min(ind[64]["fid"], ot_[64]["fid"]),
-      "at 64 steps the two flows are within 5% of each other on FID")
+top = glue("mnist_top_nfe", max(set(ind) & set(ot_)))  # 64 in the book profile
+glue("mnist_fid_top_gap", abs(ind[top]["fid"] - ot_[top]["fid"]) / min(ind[top]["fid"], ot_[top]["fid"]))
+claim(abs(ind[top]["fid"] - ot_[top]["fid"]) < 0.05 * min(ind[top]["fid"], ot_[top]["fid"]),
+      "at the largest NFE the two flows are within 5% of each other on FID")
 claim(ot_[4]["fid"] < 0.8 * ind[4]["fid"], "at 4 steps the OT flow's FID is at least a fifth lower")
 claim(mnist_flows["ot"][1]["straightness"] < mnist_flows["independent"][1]["straightness"],
       "the OT flow's paths are the straighter on MNIST too")
@@ -374,8 +375,8 @@ claim(max(by[c][best[c]]["class_tv"] for c in by) < 0.15, "at their best NFE bot
 # {glue:text}`mnist_fid1_independent:.0f`; at NFE 4: {glue:text}`mnist_fid4_ot:.0f` against
 # {glue:text}`mnist_fid4_independent:.0f`). With many steps the advantage is gone: both flows reach their best FID
 # at NFE {glue:text}`mnist_best_independent` (independent {glue:text}`mnist_fidbest_independent:.0f`, OT
-# {glue:text}`mnist_fidbest_ot:.0f` at NFE {glue:text}`mnist_best_ot`; at 64 steps they differ by
-# {glue:text}`mnist_fid64_gap:.1%`). The coupling changes how fast the ODE can be solved, not where a well-solved
+# {glue:text}`mnist_fidbest_ot:.0f` at NFE {glue:text}`mnist_best_ot`; at {glue:text}`mnist_top_nfe` steps they
+# differ by {glue:text}`mnist_fid_top_gap:.1%`). The coupling changes how fast the ODE can be solved, not where a well-solved
 # flow ends. In 784 dimensions a batch of 128 noise vectors is matched to 128 digits that are all far from it and
 # from each other, so a minibatch plan is a rougher stand-in for the population map than in 2-D
 # {cite}`tong2024minibatch`, and the straightening is smaller than on the toys.
