@@ -53,6 +53,7 @@ import torch
 import otgan
 from otgan import calibration, comparison, dot, metrics, models, plotting
 from otgan.claims import claim, glue
+from otgan.tables import styled
 from otgan.transport import SinkhornConvergenceWarning
 
 # The OT-GAN and Sinkhorn toy losses run a fixed number of Sinkhorn iterations by design (as in the papers); their
@@ -117,8 +118,10 @@ for name, (before, after) in results.items():
                   "precision after DOT": after["precision"] if after else float("nan"),
                   "recall after DOT": after["recall"] if after else float("nan")}
 mnist_table = pd.DataFrame(rows).T
-mnist_table.style.format(precision=3, thousands=",").format(
-    {"params G": "{:,.0f}", "params D": "{:,.0f}", "train steps": "{:,.0f}"}, na_rep="")
+quality = ["fid", "FID / real-vs-real", "is", "precision", "recall", "density", "coverage", "class_tv",
+           "smallest class share"]
+display(styled(mnist_table[quality], index=True))  # noqa: F821 - IPython builtin
+styled(mnist_table.drop(columns=quality).drop(index="real vs real"), index=True)
 
 # %% [markdown]
 # Sixteen samples of each generator, same latent codes per latent size:
@@ -173,7 +176,7 @@ for nfe in (4, None):
     for name, row in flow_matching.comparison_rows(nfe=nfe).items():
         sampling_rows[name] = {**{k: row[k] for k in ("fid", "precision", "recall", "coverage")},
                                "NFE": row["nfe"], "sampling seconds": row["sampling_seconds"]}
-pd.DataFrame(sampling_rows).T.round(3)
+styled(pd.DataFrame(sampling_rows).T, index=True)
 
 # %% [markdown]
 # ## 2-D toys

@@ -63,6 +63,7 @@ import torch
 import otgan
 from otgan import data, flow_matching as fm, metrics, plotting, widgets
 from otgan.claims import claim, glue
+from otgan.tables import styled
 
 print(otgan.describe())
 otgan.seed_everything(SEED)
@@ -178,7 +179,7 @@ for (pair, coupling), r in toy_flows.items():
                 "final loss": float(np.mean(r["history"]["loss"][-5:]))})
     rows[f"{pair} / {coupling}"] = row
 toy_table = pd.DataFrame(rows).T
-toy_table.round(3)
+styled(toy_table, index=True)
 
 # %%
 nfes = sorted(toy_flows[PAIRS[0], "ot"]["distances"])
@@ -276,7 +277,7 @@ for coupling, (velocity, info) in mnist_flows.items():
                                           "s / step in coupling": info["coupling_seconds"] / info["step"],
                                           "straightness": info["straightness"]}
 mnist_table = pd.DataFrame(rows).T
-mnist_table.round(3)
+styled(mnist_table, index=True)
 
 # %% [markdown]
 # FID against the number of Euler steps, for both couplings:

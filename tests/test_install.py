@@ -124,15 +124,15 @@ def test_book_profile_never_trains_a_missing_shipped_model(no_checkout, tmp_path
         models.load(["gan_mlp"])
     trainer, n_steps = models.build("gan_mlp", device="cpu")
     with pytest.raises(FileNotFoundError, match="python -m otgan.reproduce --profile book --only gan_mlp"):
-        trainer.load_or_train(n_steps, shipped=str(tmp_path / "gan_mlp.pt"))
+        models.load_or_train(trainer, n_steps, shipped=str(tmp_path / "gan_mlp.pt"))
     trainer.config = dict(trainer.config, lr=1.0)  # a shipped file made for another config
     with pytest.raises(ValueError, match="--only gan_mlp --force"):
-        trainer.load_or_train(n_steps, shipped=str(ROOT / "data" / "gan_mlp.pt"))
+        models.load_or_train(trainer, n_steps, shipped=str(ROOT / "data" / "gan_mlp.pt"))
     with pytest.raises(FileNotFoundError, match="--only toys"):
         toys.load_table()
     assert not trained
     no_checkout.setenv("OTGAN_PROFILE", "smoke")  # smoke (and full) train, with or without data
-    assert trainer.load_or_train(n_steps, shipped=str(tmp_path / "gan_mlp.pt")) == "trained" and trained
+    assert models.load_or_train(trainer, n_steps, shipped=str(tmp_path / "gan_mlp.pt")) == "trained" and trained
 
 
 # -- the package from a wheel, not editable ---------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_wheel_with_otgan_data_loads_the_shipped_files(wheel_venv):
     from otgan import models
 
     out, stdout = _probe(wheel_venv, "book", ROOT / "data")
-    assert out["models"].get("ok", 0) >= models.STEPS["gan_mlp"][1], out["models"]
+    assert out["models"].get("ok", 0) >= models.REGISTRY["gan_mlp"].steps[1], out["models"]
     assert "Loaded shipped checkpoint gan_mlp.pt" in stdout
     assert out["classifier"].get("ok", 0) > 0.95, out["classifier"]  # the shipped classifier on held-out digits
 
@@ -231,7 +231,7 @@ def test_wheel_without_data_trains_in_smoke(wheel_venv):
     from otgan import models
 
     out, _ = _probe(wheel_venv, "smoke")
-    assert out["models"].get("ok") == models.STEPS["gan_mlp"][0], out["models"]  # smoke trains, needs no data
+    assert out["models"].get("ok") == models.REGISTRY["gan_mlp"].steps[0], out["models"]  # smoke trains, needs no data
 
 
 # -- one chapter the way Colab runs it ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def test_corruptions(digits):
 def test_models_build_and_step(name, monkeypatch):
     monkeypatch.setenv("OTGAN_PROFILE", "smoke")
     trainer, n_steps = models.build(name, data=torch.zeros(8, 1, 28, 28))
-    assert n_steps == models.STEPS[name][0]
+    assert n_steps == models.REGISTRY[name].steps[0]
     trainer.train(1, progress=False)
     assert trainer.config["name"] == name and trainer.sample(3).shape == (3, 1, 28, 28)
     if name == "wgan_clip_mlp":
@@ -55,7 +55,7 @@ def test_reproduce_is_resumable_and_skips_done(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(models, "shipped_path", lambda name, must_exist=False: str(tmp_path / f"{name}.pt"))
     reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"))
     shipped = checkpoint.load_checkpoint(tmp_path / "gan_mlp.pt")
-    assert shipped["step"] == models.STEPS["gan_mlp"][0] and shipped["shipped"]
+    assert shipped["step"] == models.REGISTRY["gan_mlp"].steps[0] and shipped["shipped"]
     assert {"fid", "precision", "recall"} <= set(shipped["metrics"])
     assert next(iter(shipped["generator"].values())).dtype == torch.float16
     reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"))
@@ -85,7 +85,7 @@ def test_load_trains_in_smoke_and_resets_the_seed(monkeypatch):
 
     a = models.load(["sw_pixel", "gan_mlp"], seed=3)
     b = models.load(["gan_mlp"], seed=3)
-    assert list(a) == ["sw_pixel", "gan_mlp"] and a["gan_mlp"].step == models.STEPS["gan_mlp"][0]
+    assert list(a) == ["sw_pixel", "gan_mlp"] and a["gan_mlp"].step == models.REGISTRY["gan_mlp"].steps[0]
     for p, q in zip(a["gan_mlp"].generator.parameters(), b["gan_mlp"].generator.parameters()):
         assert torch.equal(p, q)        # independent of what was loaded before
     fig = plotting.sample_grids(a, n=4, nrow=2)
@@ -112,3 +112,26 @@ def test_corrupted_real_is_real_vs_real_plus_the_corruption():
     assert calibration.corrupted_real("blur (sigma, px)", 1.0, n=300)["fid"] > 5 * clean["fid"]
     with pytest.raises(ValueError, match="kind"):
         calibration.corrupted_real("jpeg", 1.0)
+
+
+def test_registry_is_frozen_specs_and_every_shipped_checkpoint_matches_its_spec(monkeypatch):
+    """The config is derived from the spec (one source), so what is built is what was shipped."""
+    import dataclasses
+    import os
+
+    monkeypatch.setenv("OTGAN_PROFILE", "book")
+    spec = models.REGISTRY["wgan_gp_mlp"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.lr = 1.0
+    with pytest.raises(ValueError, match="loss"):
+        dataclasses.replace(spec, loss="lsgan")
+    shipped = 0
+    for name, spec in models.REGISTRY.items():
+        trainer, n_steps = models.build(name, data=torch.zeros(8, 1, 28, 28), device="cpu")
+        assert trainer.config == spec.config() and n_steps == spec.steps[1]
+        assert (trainer.critic is None) == (not spec.has_critic) and trainer.batch_size == spec.batch_size
+        path = models.shipped_path(name)
+        if os.path.exists(path):
+            assert checkpoint.load_checkpoint(path, map_location="cpu")["config"] == spec.config(), name
+            shipped += 1
+    assert shipped >= 11

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import otgan
-from otgan import data, losses, nets, training
+from otgan import data, losses, models, nets, training
 from otgan.checkpoint import load_checkpoint, save_checkpoint
 
 
@@ -76,13 +76,13 @@ def test_load_or_train(tmp_path, monkeypatch, capsys):
     tr.export(shipped, metrics={"fid": 1.0})
     monkeypatch.setenv("OTGAN_PROFILE", "book")
     fresh = make_trainer()
-    assert fresh.load_or_train(5, shipped=str(shipped), progress=False) == "loaded"
+    assert models.load_or_train(fresh, 5, shipped=str(shipped), progress=False) == "loaded"
     assert "Loaded shipped checkpoint" in capsys.readouterr().out
     for a, b in zip(tr.generator.parameters(), fresh.generator.parameters()):
         assert torch.allclose(a, b, atol=1e-3)  # float16 round trip
     assert fresh.metrics == {"fid": 1.0}
     monkeypatch.setenv("OTGAN_PROFILE", "smoke")
-    assert make_trainer().load_or_train(3, shipped=str(shipped), progress=False) == "trained"
+    assert models.load_or_train(make_trainer(), 3, shipped=str(shipped), progress=False) == "trained"
 
 
 def test_callback_and_critic_free_training():

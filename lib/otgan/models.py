@@ -4,6 +4,10 @@
 of generator steps of the ``book`` / ``full`` profile; chapters and :mod:`otgan.reproduce` both call it, so the
 shipped checkpoint in ``data/<name>.pt`` always matches the chapter's config.
 """
+from dataclasses import dataclass
+
+import os
+
 import torch
 
 from . import losses, nets, ot_losses
@@ -13,6 +17,7 @@ from .data import load_mnist
 from .runtime import data_path
 from .runtime import device as default_device
 from .runtime import profile, settings
+from .checkpoint import load_checkpoint
 from .training import Trainer
 
 
@@ -23,196 +28,232 @@ def _adam(params, lr, betas):
     return torch.optim.Adam(params, lr=lr, betas=betas)
 
 
-def _mlp_pair(latent_dim, spectral_norm=False, dropout=0.0, batch_norm=False):
-    g = nets.MLPGenerator(latent_dim, (1, 28, 28), hidden=(512, 512, 512), out_activation="tanh",
-                          batch_norm=batch_norm)
-    d = nets.MLPCritic((1, 28, 28), hidden=(512, 512, 512), spectral_norm=spectral_norm, dropout=dropout)
-    return g, d
-
-
-def _wgan_gp_mlp(dev):
-    """MLP WGAN-GP (Gulrajani et al., 2017): lambda 10, n_critic 5, Adam 2e-4 betas (0, 0.9), batch 64.
-    The base model of the DOT chapter."""
-    g, d = _mlp_pair(128)
-    cfg = {"name": "wgan_gp_mlp", "latent": 128, "hidden": 512, "loss": "wgan-gp", "lambda": 10, "n_critic": 5,
-           "lr": 2e-4, "betas": (0.0, 0.9), "batch_size": 64}
-    return g, d, losses.wasserstein_generator_loss, losses.WGANGPCriticLoss(10.0), cfg, 2e-4, (0.0, 0.9), 5, 64
-
-
-def _gan_mlp(dev):
-    """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4 betas (0.5, 0.999).
-
-    On 4,000 digits a plain discriminator memorizes the data and wins outright (D(fake) -> 0 and the generator
-    collapses, measured: FID 1,900 after 15,000 steps); dropout 0.3 in the discriminator and one-sided label
-    smoothing (0.9) keep the game balanced."""
-    g, d = _mlp_pair(100, dropout=0.3, batch_norm=True)
-    cfg = {"name": "gan_mlp", "latent": 100, "hidden": 512, "loss": "nonsaturating", "n_critic": 1, "lr": 2e-4,
-           "betas": (0.5, 0.999), "batch_size": 64, "dropout": 0.3, "real_label": 0.9,
-           "generator_batch_norm": True}
-    return (g, d, losses.nonsaturating_generator_loss, losses.DiscriminatorLoss(0.9), cfg, 2e-4, (0.5, 0.999), 1,
-            64)
-
-
-def _dcgan(dev):
-    """DCGAN (Radford et al., 2016) for 28x28: strided (transposed) convs, batch norm, no pooling; one-sided
-    label smoothing (0.9) against a discriminator that otherwise wins on 4,000 digits (measured without it:
-    FID 289, precision 0.55 after 8,000 steps)."""
-    g = nets.DCGANGenerator(100, base=64)
-    d = nets.DCGANCritic(base=64, batch_norm=True)
-    cfg = {"name": "dcgan", "latent": 100, "base": 64, "loss": "nonsaturating", "n_critic": 1, "lr": 2e-4,
-           "betas": (0.5, 0.999), "batch_size": 64, "real_label": 0.9}
-    return (g, d, losses.nonsaturating_generator_loss, losses.DiscriminatorLoss(0.9), cfg, 2e-4, (0.5, 0.999), 1,
-            64)
-
-
-def _wgan_clip_mlp(dev):
-    """MLP WGAN with weight clipping (Arjovsky et al., 2017): c = 0.01, RMSProp 5e-5, n_critic 5."""
-    g, d = _mlp_pair(128)
-    cfg = {"name": "wgan_clip_mlp", "latent": 128, "hidden": 512, "loss": "wgan", "clip": 0.01, "n_critic": 5,
-           "optimizer": "rmsprop", "lr": 5e-5, "batch_size": 64}
-    return g, d, losses.wasserstein_generator_loss, losses.wasserstein_critic_loss, cfg, 5e-5, None, 5, 64
-
-
-def _wgan_sn_mlp(dev):
-    """MLP WGAN whose critic is spectrally normalized (Miyato et al., 2018): Adam 1e-4 betas (0.5, 0.9),
-    n_critic 5."""
-    g, d = _mlp_pair(128, spectral_norm=True)
-    cfg = {"name": "wgan_sn_mlp", "latent": 128, "hidden": 512, "loss": "wgan", "spectral_norm": True,
-           "n_critic": 5, "lr": 1e-4, "betas": (0.5, 0.9), "batch_size": 64}
-    return g, d, losses.wasserstein_generator_loss, losses.wasserstein_critic_loss, cfg, 1e-4, (0.5, 0.9), 5, 64
-
-
-def _sw_pixel(dev):
-    """Sliced Wasserstein generator in pixel space, no discriminator (Deshpande et al., 2018, Sec. 3):
-    SW_2 over 1,000 fresh directions per step, Adam 5e-4 betas (0.5, 0.999), batch 256."""
-    g = nets.MLPGenerator(128, (1, 28, 28), hidden=(512, 512, 512), out_activation="tanh", batch_norm=True)
-    cfg = {"name": "sw_pixel", "latent": 128, "hidden": 512, "loss": "sliced", "n_projections": 1000,
-           "lr": 5e-4, "betas": (0.5, 0.999), "batch_size": 256, "generator_batch_norm": True}
-    return g, None, ot_losses.SlicedLoss(1000), None, cfg, 5e-4, (0.5, 0.999), 0, 256
-
-
-def _sw_features(dev):
-    """Sliced Wasserstein on discriminator features (Deshpande et al., 2018, Sec. 4): the discriminator is
-    trained as in :func:`_gan_mlp` (dropout 0.3, label smoothing 0.9); the generator minimizes SW_2 between the
-    512-d penultimate features of real and generated batches, over 1,000 directions."""
-    g, d = _mlp_pair(128, dropout=0.3, batch_norm=True)
-    cfg = {"name": "sw_features", "latent": 128, "hidden": 512, "loss": "sliced-features", "n_projections": 1000,
-           "n_critic": 1, "lr": 2e-4, "betas": (0.5, 0.999), "batch_size": 128, "dropout": 0.3, "real_label": 0.9,
-           "generator_batch_norm": True}
-    return (g, d, ot_losses.SlicedLoss(1000, features=True), losses.DiscriminatorLoss(0.9), cfg, 2e-4,
-            (0.5, 0.999), 1, 128)
-
-
-def _max_sw(dev):
-    """Max-sliced Wasserstein on discriminator features (Deshpande et al., 2019): as :func:`_sw_features`, but
-    the generator descends W_2 along the single direction that separates the features most (10 ascent steps
-    per call, warm-started)."""
-    g, d = _mlp_pair(128, dropout=0.3, batch_norm=True)
-    cfg = {"name": "max_sw", "latent": 128, "hidden": 512, "loss": "max-sliced-features", "ascent_steps": 10,
-           "n_critic": 1, "lr": 2e-4, "betas": (0.5, 0.999), "batch_size": 128, "dropout": 0.3, "real_label": 0.9,
-           "generator_batch_norm": True}
-    return (g, d, ot_losses.MaxSlicedLoss(features=True, n_steps=10), losses.DiscriminatorLoss(0.9), cfg, 2e-4,
-            (0.5, 0.999), 1, 128)
-
-
-def _sinkhorn_mlp(dev):
-    """Sinkhorn generator (Genevay et al., 2018): the debiased Sinkhorn divergence in pixel space
-    (squared Euclidean cost on pixels in [-1, 1], eps = 4, i.e. eps = 1 for pixels in [0, 1] as in the paper;
-    30 log-domain iterations, envelope gradient), batch 200, no critic, Adam 5e-4."""
-    g = nets.MLPGenerator(128, (1, 28, 28), hidden=(512, 512, 512), out_activation="tanh", batch_norm=True)
-    cfg = {"name": "sinkhorn_mlp", "latent": 128, "hidden": 512, "loss": "sinkhorn-divergence",
-           "eps": SINKHORN_EPS, "n_iter": 30, "lr": 5e-4, "betas": (0.5, 0.999), "batch_size": 200,
-           "generator_batch_norm": True}
-    return (g, None, ot_losses.SinkhornGeneratorLoss(SINKHORN_EPS, 30), None, cfg, 5e-4, (0.5, 0.999), 0, 200)
-
-
-def _cramer_mlp(dev):
-    """Cramér GAN (Bellemare et al., 2017) with MLP nets: energy distance on the critic's 512-d features,
-    gradient penalty 10 on the surrogate critic, n_critic 5, Adam 2e-4 betas (0.5, 0.9), batch 128 (two
-    generated halves)."""
-    g, d = _mlp_pair(128, batch_norm=True)
-    cfg = {"name": "cramer_mlp", "latent": 128, "hidden": 512, "loss": "cramer", "lambda": 10, "n_critic": 5,
-           "lr": 2e-4, "betas": (0.5, 0.9), "batch_size": 128, "generator_batch_norm": True}
-    return (g, d, ot_losses.CramerGeneratorLoss(), ot_losses.CramerCriticLoss(10.0), cfg, 2e-4, (0.5, 0.9), 5,
-            128)
-
-
-def _otgan_mlp(dev):
-    """OT-GAN (Salimans et al., 2018) with MLP nets: mini-batch energy distance with Sinkhorn (eps 0.05, 50
-    iterations, no backprop through the plan) on the cosine cost between critic features, the critic
-    maximizing it, 3 generator steps per critic step, Adam 3e-4 betas (0.5, 0.999), batch 256 (two halves per
-    side)."""
-    g, d = _mlp_pair(128, batch_norm=True)
-    loss = ot_losses.OTGANLoss(0.05, 50)
-    cfg = {"name": "otgan_mlp", "latent": 128, "hidden": 512, "loss": "otgan", "eps": 0.05, "n_iter": 50,
-           "n_critic": 1, "n_generator": 3, "lr": 3e-4, "betas": (0.5, 0.999), "batch_size": 256,
-           "generator_batch_norm": True}
-    return g, d, loss, loss.critic_loss(), cfg, 3e-4, (0.5, 0.999), 1, 256
-
-
-def _sngan_hinge_mlp(dev):
-    """SN-GAN (Miyato et al., 2018) as its authors trained it, adapted to MLP nets on 28x28: every critic layer
-    spectrally normalized, the **hinge** loss (Lim & Ye, 2017), one critic step per generator step, Adam 2e-4
-    betas (0, 0.9), batch 64; plus DiffAugment translation (1/8 of the size) of real and generated digits
-    (Zhao et al., 2020) and an EMA generator (decay 0.999; Yazıcı et al., 2019), trained for a wall-clock budget
-    (``BUDGET_S`` of one CPU thread in the book profile), in float32.
-
-    Status (2026-11-24): not shipped. Two runs of this recipe here collapsed to a single speckled digit
-    (bf16: critic loss 0.01 and FID 2,077 at 6,500 steps; fp32: FID 1,913 at 6,000 steps, recall 0), although an
-    outside calibration run of the same recipe reached 2.56x real-vs-real. Find the difference before shipping
-    (generator batch norm? n_critic? the augmentation's fill value?)."""
-    g, d = _mlp_pair(128, spectral_norm=True)
-    cfg = {"name": "sngan_hinge_mlp", "latent": 128, "hidden": 512, "loss": "hinge", "spectral_norm": True,
-           "n_critic": 1, "lr": 2e-4, "betas": (0.0, 0.9), "batch_size": 64, **_EXTRAS, "precision": "fp32"}
-    return g, d, losses.hinge_generator_loss, losses.hinge_critic_loss, cfg, 2e-4, (0.0, 0.9), 1, 64
-
-
-def _wgan_gp_ema_mlp(dev):
-    """The WGAN-GP of :func:`_wgan_gp_mlp` (lambda 10, n_critic 5, Adam 2e-4 betas (0, 0.9), batch 64) with the
-    additions of :func:`_sngan_hinge_mlp`: DiffAugment translation of real and generated digits wherever the
-    critic sees them (the penalty's interpolates included), an EMA generator (0.999), a wall-clock budget."""
-    g, d = _mlp_pair(128)
-    cfg = {"name": "wgan_gp_ema_mlp", "latent": 128, "hidden": 512, "loss": "wgan-gp", "lambda": 10,
-           "n_critic": 5, "lr": 2e-4, "betas": (0.0, 0.9), "batch_size": 64, **_EXTRAS, "precision": "fp32"}
-    return g, d, losses.wasserstein_generator_loss, losses.WGANGPCriticLoss(10.0), cfg, 2e-4, (0.0, 0.9), 5, 64
-
-
-def _dcgan_ema(dev):
-    """The DCGAN of :func:`_dcgan` (Radford et al., 2016: strided convs, batch norm, non-saturating loss, Adam 2e-4
-    betas (0.5, 0.999), batch 64, label smoothing 0.9) with the additions of :func:`_sngan_hinge_mlp`: DiffAugment
-    translation of real and generated digits, an EMA generator (0.999, batch-norm statistics copied), bf16
-    autocast (1.8x faster per step here, ``benchmarks/training.md``) and the wall-clock budget."""
-    g = nets.DCGANGenerator(100, base=64)
-    d = nets.DCGANCritic(base=64, batch_norm=True)
-    cfg = {"name": "dcgan_ema", "latent": 100, "base": 64, "loss": "nonsaturating", "n_critic": 1, "lr": 2e-4,
-           "betas": (0.5, 0.999), "batch_size": 64, "real_label": 0.9, **_EXTRAS}
-    return (g, d, losses.nonsaturating_generator_loss, losses.DiscriminatorLoss(0.9), cfg, 2e-4, (0.5, 0.999), 1,
-            64)
-
-
 BUDGET_S = 10 * 60.0  # the book profile's equal budget per MNIST model: 10 minutes of CPU time of one thread
-# the training additions of the budgeted models (their configs say them, so a checkpoint cannot drift from them).
-# bf16 is 1.2-1.8x faster per step here (benchmarks/training.md); the MLP models use fp32 until a run shows bf16 does
-# no harm (the first SN-hinge runs collapsed in bf16 and in fp32 alike, so that question is still open).
-_EXTRAS = {"augment": "translation", "translation": 0.125, "ema": 0.999, "precision": "bf16",
-           "budget_s": BUDGET_S}
-
 SINKHORN_EPS = 4.0  # squared distances of [-1, 1] pixels are 4x those of [0, 1] pixels
+#: The losses a spec can name, with the parameters each reads from :attr:`ModelSpec.loss_params`.
+LOSS_KINDS = ("nonsaturating", "wgan", "wgan-gp", "hinge", "sliced", "sliced-features", "max-sliced-features",
+              "sinkhorn-divergence", "cramer", "otgan")
 
 
-REGISTRY = {"wgan_gp_mlp": _wgan_gp_mlp, "gan_mlp": _gan_mlp, "dcgan": _dcgan, "wgan_clip_mlp": _wgan_clip_mlp,
-            "wgan_sn_mlp": _wgan_sn_mlp, "sw_pixel": _sw_pixel, "sw_features": _sw_features, "max_sw": _max_sw,
-            "sinkhorn_mlp": _sinkhorn_mlp, "cramer_mlp": _cramer_mlp, "otgan_mlp": _otgan_mlp,
-            "sngan_hinge_mlp": _sngan_hinge_mlp, "wgan_gp_ema_mlp": _wgan_gp_ema_mlp, "dcgan_ema": _dcgan_ema}
-CRITIC_HOOKS = {"wgan_clip_mlp": lambda: [losses.WeightClipping(0.01)]}
-# generator steps per profile: (smoke, book, full)
-STEPS = {"wgan_gp_mlp": (20, 12000, 40000), "gan_mlp": (20, 20000, 40000), "dcgan": (20, 10000, 30000),
-         "wgan_clip_mlp": (20, 24000, 60000), "wgan_sn_mlp": (20, 24000, 60000), "sw_pixel": (20, 5000, 20000),
-         "sw_features": (20, 8000, 40000), "max_sw": (20, 8000, 40000), "sinkhorn_mlp": (20, 3000, 20000),
-         "cramer_mlp": (20, 5000, 40000), "otgan_mlp": (20, 3000, 20000),
-         # budgeted models: the book profile stops at BUDGET_S; the step count is only an upper bound there
-         "sngan_hinge_mlp": (20, 10 ** 6, 100000), "wgan_gp_ema_mlp": (20, 10 ** 6, 40000),
-         "dcgan_ema": (20, 10 ** 6, 30000)}
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything that defines one MNIST model of the book, as data: the nets, the loss, the optimizer, the
+    training additions and the steps per profile. :func:`build` makes the nets, losses and :class:`Trainer` from
+    it, and :meth:`config` (stored in every checkpoint and compared on loading) is derived from it, so a shipped
+    checkpoint cannot drift from what is built.
+
+    Attributes
+    ----------
+    name : str
+    doc : str
+        The recipe and its paper.
+    arch : {"mlp", "dcgan"}
+        MLP generator and critic (``hidden`` units, 3 layers) or the DCGAN convolutional pair (``base`` channels).
+    latent : int
+    loss : str
+        One of :data:`LOSS_KINDS`.
+    loss_params : tuple of (str, value)
+        ``lambda`` (gradient penalty), ``clip`` (weight clipping), ``real_label`` (one-sided label smoothing),
+        ``n_projections``, ``ascent_steps``, ``eps``, ``n_iter``.
+    lr, betas : float, tuple or None
+        Adam for generator and critic alike; ``betas=None`` is RMSProp.
+    n_critic, n_generator, batch_size : int
+    steps : (int, int, int)
+        Generator steps in the ``smoke``, ``book`` and ``full`` profiles (an upper bound where ``budget_s`` stops
+        the ``book`` run).
+    hidden, base : int or None
+    generator_batch_norm, spectral_norm : bool
+    dropout : float
+    augment : str or None
+        DiffAugment policy applied to everything the critic sees (``"translation"``), with ``translation``.
+    ema : float or None
+    precision : {"fp32", "bf16"}
+    budget_s : float or None
+        CPU seconds of one thread in the ``book`` profile (the equal budget); ``smoke``/``full`` use ``steps``.
+    """
+
+    name: str
+    doc: str
+    loss: str
+    latent: int
+    lr: float
+    betas: tuple
+    batch_size: int
+    steps: tuple
+    loss_params: tuple = ()
+    arch: str = "mlp"
+    hidden: int = 512
+    base: int = None
+    n_critic: int = 1
+    n_generator: int = 1
+    generator_batch_norm: bool = False
+    spectral_norm: bool = False
+    dropout: float = 0.0
+    augment: str = None
+    translation: float = 0.125
+    ema: float = None
+    precision: str = "fp32"
+    budget_s: float = None
+
+    def __post_init__(self):
+        choice(self.loss, "loss", LOSS_KINDS)
+        choice(self.arch, "arch", ("mlp", "dcgan"))
+
+    @property
+    def has_critic(self):
+        return self.loss not in ("sliced", "sinkhorn-divergence")
+
+    def param(self, key, default=None):
+        return dict(self.loss_params).get(key, default)
+
+    def config(self):
+        """The checkpoint config: every field that changes what is trained (not the steps, which checkpoints
+        record separately, nor the docstring)."""
+        cfg = {"name": self.name, "latent": self.latent}
+        cfg.update({"hidden": self.hidden} if self.arch == "mlp" else {"base": self.base})
+        cfg["loss"] = self.loss
+        cfg.update(self.loss_params)
+        if self.spectral_norm:
+            cfg["spectral_norm"] = True
+        if self.has_critic:
+            cfg["n_critic"] = self.n_critic
+        if self.n_generator != 1:
+            cfg["n_generator"] = self.n_generator
+        cfg["lr"] = self.lr
+        cfg.update({"betas": self.betas} if self.betas is not None else {"optimizer": "rmsprop"})
+        cfg["batch_size"] = self.batch_size
+        if self.dropout:
+            cfg["dropout"] = self.dropout
+        if self.generator_batch_norm:
+            cfg["generator_batch_norm"] = True
+        if self.augment:
+            cfg.update(augment=self.augment, translation=self.translation)
+        if self.ema is not None:
+            cfg["ema"] = self.ema
+        if self.augment or self.ema is not None or self.budget_s is not None:
+            cfg["precision"] = self.precision
+        if self.budget_s is not None:
+            cfg["budget_s"] = self.budget_s
+        return cfg
+
+    def nets(self):
+        """The generator and the critic (None for critic-free losses)."""
+        if self.arch == "dcgan":
+            return nets.DCGANGenerator(self.latent, base=self.base), nets.DCGANCritic(base=self.base, batch_norm=True)
+        g = nets.MLPGenerator(self.latent, (1, 28, 28), hidden=(self.hidden,) * 3, out_activation="tanh",
+                              batch_norm=self.generator_batch_norm)
+        d = nets.MLPCritic((1, 28, 28), hidden=(self.hidden,) * 3, spectral_norm=self.spectral_norm,
+                           dropout=self.dropout) if self.has_critic else None
+        return g, d
+
+    def losses(self):
+        """``(generator_loss, critic_loss, critic_hooks)`` for :attr:`loss` with :attr:`loss_params`."""
+        kind, p = self.loss, self.param
+        if kind == "otgan":
+            g_loss = ot_losses.OTGANLoss(p("eps"), p("n_iter"))
+            return g_loss, g_loss.critic_loss(), []
+        def smoothed():
+            return losses.DiscriminatorLoss(p("real_label", 1.0))
+
+        table = {  # built lazily: each kind reads only its own parameters
+            "nonsaturating": lambda: (losses.nonsaturating_generator_loss, smoothed()),
+            "wgan": lambda: (losses.wasserstein_generator_loss, losses.wasserstein_critic_loss),
+            "wgan-gp": lambda: (losses.wasserstein_generator_loss, losses.WGANGPCriticLoss(float(p("lambda")))),
+            "hinge": lambda: (losses.hinge_generator_loss, losses.hinge_critic_loss),
+            "sliced": lambda: (ot_losses.SlicedLoss(p("n_projections")), None),
+            "sliced-features": lambda: (ot_losses.SlicedLoss(p("n_projections"), features=True), smoothed()),
+            "max-sliced-features": lambda: (ot_losses.MaxSlicedLoss(features=True, n_steps=p("ascent_steps")),
+                                            smoothed()),
+            "sinkhorn-divergence": lambda: (ot_losses.SinkhornGeneratorLoss(p("eps"), p("n_iter")), None),
+            "cramer": lambda: (ot_losses.CramerGeneratorLoss(), ot_losses.CramerCriticLoss(float(p("lambda")))),
+        }
+        g_loss, c_loss = table[kind]()
+        hooks = [losses.WeightClipping(p("clip"))] if p("clip") is not None else []
+        return g_loss, c_loss, hooks
+
+
+_MLP_GAN = dict(latent=128, lr=2e-4, betas=(0.5, 0.999), dropout=0.3, generator_batch_norm=True)
+_TRAINING_ADDITIONS = dict(augment="translation", translation=0.125, ema=0.999, budget_s=BUDGET_S)
+
+_SPECS = [
+    ModelSpec("wgan_gp_mlp", """MLP WGAN-GP (Gulrajani et al., 2017): lambda 10, n_critic 5, Adam 2e-4 betas
+    (0, 0.9), batch 64. The base model of the DOT chapter.""",
+              "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (20, 12000, 40000), (("lambda", 10),), n_critic=5),
+    ModelSpec("gan_mlp", """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4
+    betas (0.5, 0.999). On 4,000 digits a plain discriminator memorizes the data and wins outright (D(fake) -> 0
+    and the generator collapses, measured: FID 1,900 after 15,000 steps); dropout 0.3 in the discriminator and
+    one-sided label smoothing (0.9) keep the game balanced.""",
+              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, 20000, 40000), (("real_label", 0.9),),
+              dropout=0.3, generator_batch_norm=True),
+    ModelSpec("dcgan", """DCGAN (Radford et al., 2016) for 28x28: strided (transposed) convs, batch norm, no
+    pooling; one-sided label smoothing (0.9) against a discriminator that otherwise wins on 4,000 digits (measured
+    without it: FID 289, precision 0.55 after 8,000 steps).""",
+              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, 10000, 30000), (("real_label", 0.9),),
+              arch="dcgan", base=64),
+    ModelSpec("wgan_clip_mlp", """MLP WGAN with weight clipping (Arjovsky et al., 2017): c = 0.01, RMSProp 5e-5,
+    n_critic 5.""",
+              "wgan", 128, 5e-5, None, 64, (20, 24000, 60000), (("clip", 0.01),), n_critic=5),
+    ModelSpec("wgan_sn_mlp", """MLP WGAN whose critic is spectrally normalized (Miyato et al., 2018) but trained
+    with the plain W-loss: Adam 1e-4 betas (0.5, 0.9), n_critic 5 (the WGAN chapter's measured counter-example;
+    Miyato et al. used the hinge loss, :data:`REGISTRY` ``["sngan_hinge_mlp"]``).""",
+              "wgan", 128, 1e-4, (0.5, 0.9), 64, (20, 24000, 60000), n_critic=5, spectral_norm=True),
+    ModelSpec("sw_pixel", """Sliced Wasserstein generator in pixel space, no discriminator (Deshpande et al., 2018,
+    Sec. 3): SW_2 over 1,000 fresh directions per step, Adam 5e-4 betas (0.5, 0.999), batch 256.""",
+              "sliced", 128, 5e-4, (0.5, 0.999), 256, (20, 5000, 20000), (("n_projections", 1000),),
+              generator_batch_norm=True),
+    ModelSpec("sw_features", """Sliced Wasserstein on discriminator features (Deshpande et al., 2018, Sec. 4): the
+    discriminator is trained as in ``gan_mlp`` (dropout 0.3, label smoothing 0.9); the generator minimizes SW_2
+    between the 512-d penultimate features of real and generated batches, over 1,000 directions.""",
+              "sliced-features", batch_size=128, steps=(20, 8000, 40000),
+              loss_params=(("n_projections", 1000), ("real_label", 0.9)), **_MLP_GAN),
+    ModelSpec("max_sw", """Max-sliced Wasserstein on discriminator features (Deshpande et al., 2019): as
+    ``sw_features``, but the generator descends W_2 along the single direction that separates the features most
+    (10 ascent steps per call, warm-started).""",
+              "max-sliced-features", batch_size=128, steps=(20, 8000, 40000),
+              loss_params=(("ascent_steps", 10), ("real_label", 0.9)), **_MLP_GAN),
+    ModelSpec("sinkhorn_mlp", """Sinkhorn generator (Genevay et al., 2018): the debiased Sinkhorn divergence in
+    pixel space (squared Euclidean cost on pixels in [-1, 1], eps = 4, i.e. eps = 1 for pixels in [0, 1] as in the
+    paper; 30 log-domain iterations, envelope gradient), batch 200, no critic, Adam 5e-4.""",
+              "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (20, 3000, 20000),
+              (("eps", SINKHORN_EPS), ("n_iter", 30)), generator_batch_norm=True),
+    ModelSpec("cramer_mlp", """Cramér GAN (Bellemare et al., 2017) with MLP nets: energy distance on the critic's
+    512-d features, gradient penalty 10 on the surrogate critic, n_critic 5, Adam 2e-4 betas (0.5, 0.9), batch 128
+    (two generated halves).""",
+              "cramer", 128, 2e-4, (0.5, 0.9), 128, (20, 5000, 40000), (("lambda", 10),), n_critic=5,
+              generator_batch_norm=True),
+    ModelSpec("otgan_mlp", """OT-GAN (Salimans et al., 2018) with MLP nets: mini-batch energy distance with
+    Sinkhorn (eps 0.05, 50 iterations, no backprop through the plan) on the cosine cost between critic features,
+    the critic maximizing it, 3 generator steps per critic step, Adam 3e-4 betas (0.5, 0.999), batch 256 (two
+    halves per side).""",
+              "otgan", 128, 3e-4, (0.5, 0.999), 256, (20, 3000, 20000), (("eps", 0.05), ("n_iter", 50)),
+              n_generator=3, generator_batch_norm=True),
+    ModelSpec("sngan_hinge_mlp", """SN-GAN (Miyato et al., 2018) as its authors trained it, adapted to MLP nets on
+    28x28: every critic layer spectrally normalized, the **hinge** loss (Lim & Ye, 2017), one critic step per
+    generator step, Adam 2e-4 betas (0, 0.9), batch 64; plus DiffAugment translation (1/8 of the size) of real
+    and generated digits (Zhao et al., 2020) and an EMA generator (decay 0.999; Yazıcı et al., 2019), trained for a
+    wall-clock budget (``BUDGET_S`` of one CPU thread in the book profile), in float32.
+
+    Status (2026-11-24): not shipped. Two runs of this recipe here collapsed to a single speckled digit (bf16:
+    critic loss 0.01 and FID 2,077 at 6,500 steps; fp32: FID 1,913 at 6,000 steps, recall 0), although an outside
+    calibration run of the same recipe reached 2.56x real-vs-real. Find the difference before shipping (generator
+    batch norm? n_critic? the augmentation's fill value?).""",
+              "hinge", 128, 2e-4, (0.0, 0.9), 64, (20, 10 ** 6, 100000), spectral_norm=True, **_TRAINING_ADDITIONS),
+    ModelSpec("wgan_gp_ema_mlp", """The WGAN-GP of ``wgan_gp_mlp`` (lambda 10, n_critic 5, Adam 2e-4 betas
+    (0, 0.9), batch 64) with the additions of ``sngan_hinge_mlp``: DiffAugment translation of real and generated
+    digits wherever the critic sees them (the penalty's interpolates included), an EMA generator (0.999), a
+    wall-clock budget.""",
+              "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (20, 10 ** 6, 40000), (("lambda", 10),), n_critic=5,
+              **_TRAINING_ADDITIONS),
+    ModelSpec("dcgan_ema", """The DCGAN of ``dcgan`` (Radford et al., 2016: strided convs, batch norm,
+    non-saturating loss, Adam 2e-4 betas (0.5, 0.999), batch 64, label smoothing 0.9) with the additions of
+    ``sngan_hinge_mlp``: DiffAugment translation of real and generated digits, an EMA generator (0.999, batch-norm
+    statistics copied), bf16 autocast (1.8x faster per step here, ``benchmarks/training.md``) and the wall-clock
+    budget.""",
+              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, 10 ** 6, 30000), (("real_label", 0.9),),
+              arch="dcgan", base=64, precision="bf16", **_TRAINING_ADDITIONS),
+]
+#: Every MNIST model of the book by name: a frozen :class:`ModelSpec` each.
+REGISTRY = {spec.name: spec for spec in _SPECS}
 
 
 TOY_LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-sn", "wgan-gp")
@@ -257,7 +298,8 @@ def shipped_path(name, must_exist=False):
 
 
 def build(name, device=None, checkpoint_path=None, data=None):
-    """A :class:`Trainer` for the model ``name`` and its number of steps in the active profile.
+    """A :class:`Trainer` for the model ``name`` (made from ``REGISTRY[name]``, a :class:`ModelSpec`) and its
+    number of steps in the active profile.
 
     Returns
     -------
@@ -265,23 +307,21 @@ def build(name, device=None, checkpoint_path=None, data=None):
     n_steps : int
     """
     choice(name, "name", REGISTRY)
+    spec = REGISTRY[name]
     dev = device or default_device()
-    g, d, g_loss, c_loss, cfg, lr, betas, n_critic, batch = REGISTRY[name](dev)
+    g, d = spec.nets()
+    g_loss, c_loss, hooks = spec.losses()
     real = data if data is not None else load_mnist("train").images
-    augment = None
-    if cfg.get("augment"):
-        augment = DiffAugment(tuple(cfg["augment"].split("+")), translation=cfg.get("translation", 0.125),
-                              cutout=cfg.get("cutout", 0.5))
-    budget = cfg.get("budget_s")
+    augment = DiffAugment((spec.augment,), translation=spec.translation) if spec.augment else None
     trainer = Trainer(g.to(dev), None if d is None else d.to(dev), real.to(dev), g_loss, c_loss,
-                      opt_generator=_adam(g.parameters(), lr, betas),
-                      opt_critic=None if d is None else _adam(d.parameters(), lr, betas),
-                      batch_size=batch, n_critic=n_critic, critic_hooks=CRITIC_HOOKS.get(name, list)(),
-                      config=cfg, checkpoint_path=checkpoint_path, checkpoint_every=500, device=dev,
-                      n_generator=cfg.get("n_generator", 1), ema=cfg.get("ema"), augment=augment,
-                      precision=cfg.get("precision", "fp32"),
-                      budget_s=budget if budget is not None and settings(False, True, False) else None)
-    return trainer, settings(*STEPS[name])
+                      opt_generator=_adam(g.parameters(), spec.lr, spec.betas),
+                      opt_critic=None if d is None else _adam(d.parameters(), spec.lr, spec.betas),
+                      batch_size=spec.batch_size, n_critic=spec.n_critic if d is not None else 0,
+                      critic_hooks=hooks, config=spec.config(), checkpoint_path=checkpoint_path,
+                      checkpoint_every=500, device=dev, n_generator=spec.n_generator, ema=spec.ema,
+                      augment=augment, precision=spec.precision,
+                      budget_s=spec.budget_s if spec.budget_s is not None and profile() == "book" else None)
+    return trainer, settings(*spec.steps)
 
 
 TOY_OPTIMIZERS = ("adam", "sgd")
@@ -324,10 +364,51 @@ def toy_otgan_trainer(toy, eps=0.1, n_iter=100, frozen=False, lr=1e-3, batch_siz
                    opt_critic=torch.optim.Adam(d.parameters(), lr, betas=(0.5, 0.999)), config=cfg, device=dev)
 
 
+def load_or_train(trainer, n_steps, shipped=None, **train_kwargs):
+    """In the ``book`` profile, load the shipped checkpoint ``shipped`` into ``trainer``; in ``smoke`` and
+    ``full`` (or with ``shipped=None``) train it, resuming from its ``checkpoint_path`` if any. Prints which. The
+    policy lives here, not in :class:`Trainer`, which is only the loop and its checkpoints.
+
+    The ``book`` profile never trains a shipped model silently: a missing checkpoint, or one that does not
+    match this config and ``n_steps``, is an error naming the command that makes it,
+    ``python -m otgan.reproduce --profile book --only NAME``.
+
+    Returns
+    -------
+    str
+        ``"loaded"`` or ``"trained"``.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``book`` profile, ``shipped`` does not exist.
+    ValueError
+        ``book`` profile, ``shipped`` was made for another config or fewer steps.
+    """
+    if profile() == "book" and shipped is not None:
+        make = f"python -m otgan.reproduce --profile book --only {os.path.splitext(os.path.basename(shipped))[0]}"
+        if not os.path.exists(shipped):
+            raise FileNotFoundError(f"shipped checkpoint {shipped} is missing: the book profile loads it and does "
+                                    f"not train it. Make it with `{make}` (or train from scratch with "
+                                    f"OTGAN_PROFILE=full).")
+        ckpt = load_checkpoint(shipped, map_location="cpu")
+        if ckpt.get("config") == trainer.config and trainer.finished(n_steps, ckpt.get("step", 0),
+                                                                     ckpt.get("elapsed", 0.0)):
+            trainer.load_exported(shipped)
+            print(f"Loaded shipped checkpoint {os.path.basename(shipped)}: {trainer.step} steps, "
+                  f"trained in {trainer.elapsed / 60:.1f} min by the project's script.")
+            return "loaded"
+        raise ValueError(f"shipped checkpoint {shipped} does not match this model's config or step count: "
+                         f"remake it with `{make} --force` (or train from scratch with OTGAN_PROFILE=full).")
+    trainer.train(n_steps, **train_kwargs)
+    print(f"Trained for {trainer.step} steps in {trainer.elapsed:.1f} s on {trainer.device}.")
+    return "trained"
+
+
 def load(names, seed=0, device=None):
     """Each named model: in the ``book`` profile with its shipped checkpoint loaded (``data/<name>.pt``; a missing
     one is an error naming the command that makes it), in ``smoke`` and ``full`` trained for the profile's steps
-    (:meth:`Trainer.load_or_train`); the seed is reset before each model, so the result does not depend on the
+    (:func:`load_or_train`); the seed is reset before each model, so the result does not depend on the
     order of ``names``.
 
     Returns
@@ -343,6 +424,6 @@ def load(names, seed=0, device=None):
         trainer, n_steps = build(name, device=device)
         shipped = shipped_path(name, must_exist=True) if profile() == "book" else None
         # no progress bar for the seconds-long smoke runs: its residue would be left on the built page
-        trainer.load_or_train(n_steps, shipped=shipped, progress=profile() != "smoke")
+        load_or_train(trainer, n_steps, shipped=shipped, progress=profile() != "smoke")
         trainers[name] = trainer
     return trainers

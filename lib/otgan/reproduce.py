@@ -55,6 +55,8 @@ def main(argv=None):
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    parser.add_argument("--shard", default="0/1", help="K/N: with --only toys, this process does every N-th job "
+                        "from K (run N processes side by side)")
     args = parser.parse_args(argv)
     os.environ[PROFILE_VARIABLE] = args.profile
     if args.threads:
@@ -66,7 +68,7 @@ def main(argv=None):
         reproduce(names, args.runs_dir, args.force)
     if args.only is None or "toys" in args.only:
         t1 = time.perf_counter()
-        table = toys.reproduce(force=args.force)
+        table = toys.reproduce(force=args.force, shard=tuple(int(v) for v in args.shard.split("/")))
         print(f"toys: {len(table['rows'])} 2-D runs of {table['steps']} steps, "
               f"{(time.perf_counter() - t1) / 60:.1f} min in this call; wrote {toys.data_path(toys.TABLE_FILE)}")
     if args.only is None or "flow" in args.only:  # the flow-matching chapter's models (issue 19)

@@ -77,6 +77,8 @@ def styled(frame, index=False, precision=3):
     def fmt(value):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return value
+        if value != value:
+            return ""
         if float(value).is_integer() and abs(value) >= 1000:
             return f"{int(value):,}"
         if float(value).is_integer():

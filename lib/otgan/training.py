@@ -29,7 +29,6 @@ from ._checks import choice, positive
 from .augment import AugmentedCritic
 from .checkpoint import half_state_dict, load_checkpoint, load_state, save_checkpoint
 from .nets import sample_latent
-from .runtime import profile as active_profile
 
 
 def _split_logs(out):
@@ -116,13 +115,16 @@ class Trainer:
         budget on a CPU device, ``elapsed`` counts the process's CPU time (:func:`time.process_time`: seconds of
         one thread when torch runs one thread), so a budget buys the same work on a machine shared with other
         jobs; otherwise, and on CUDA, it is wall-clock time.
+    lr_decay : {None, "linear"}
+        ``"linear"``: every learning rate decays linearly to zero over the ``n_steps`` of :meth:`train`.
     """
 
     def __init__(self, generator, critic, data, generator_loss, critic_loss=None, opt_generator=None,
                  opt_critic=None, batch_size=64, n_critic=1, critic_hooks=(), latent="gaussian", config=None,
                  checkpoint_path=None, checkpoint_every=500, device=None, n_generator=1, ema=None, augment=None,
-                 precision="fp32", budget_s=None):
+                 precision="fp32", budget_s=None, lr_decay=None):
         positive(batch_size, "batch_size", integer=True)
+        self.lr_decay = choice(lr_decay, "lr_decay", (None, "linear"))
         if not callable(n_critic):
             positive(n_critic, "n_critic", integer=True, allow_zero=True)
         self.n_generator = positive(n_generator, "n_generator", integer=True)
@@ -257,6 +259,16 @@ class Trainer:
         logs["generator grad norm"] = grad_norm
         return logs
 
+    def _decay_lr(self, n_steps):
+        """Linear decay of every learning rate from its initial value at step 0 to ``1 / n_steps`` of it at the
+        last step (Gulrajani et al., 2017, Appendix: the CIFAR-10 schedule); set from ``self.step``, so a resumed
+        run continues the same schedule."""
+        factor = 1.0 - self.step / max(n_steps, 1)
+        for opt in (self.opt_generator, self.opt_critic):
+            for group in [] if opt is None else opt.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+                group["lr"] = group["initial_lr"] * factor
+
     def _record(self, logs):
         h = self.history
         h["step"].append(self.step)
@@ -298,6 +310,8 @@ class Trainer:
         clock = time.process_time if self.budget_s is not None and self.device.type == "cpu" else time.perf_counter
         while not self.finished(n_steps):
             t0 = clock()
+            if self.lr_decay == "linear":
+                self._decay_lr(n_steps)
             logs = self.train_step()
             self.elapsed += clock() - t0
             self.step += 1
@@ -373,45 +387,6 @@ class Trainer:
         self.step, self.elapsed, self.history = ckpt["step"], ckpt["elapsed"], ckpt["history"]
         self.metrics = ckpt.get("metrics", {})
         return self
-
-    def load_or_train(self, n_steps, shipped=None, **train_kwargs):
-        """In the ``book`` profile, load the shipped checkpoint ``shipped``; in ``smoke`` and ``full`` (or with
-        ``shipped=None``) train, resuming from ``checkpoint_path`` if any. Prints which.
-
-        The ``book`` profile never trains a shipped model silently: a missing checkpoint, or one that does not
-        match this config and ``n_steps``, is an error naming the command that makes it,
-        ``python -m otgan.reproduce --profile book --only NAME``.
-
-        Returns
-        -------
-        str
-            ``"loaded"`` or ``"trained"``.
-
-        Raises
-        ------
-        FileNotFoundError
-            ``book`` profile, ``shipped`` does not exist.
-        ValueError
-            ``book`` profile, ``shipped`` was made for another config or fewer steps.
-        """
-        if active_profile() == "book" and shipped is not None:
-            make = f"python -m otgan.reproduce --profile book --only {os.path.splitext(os.path.basename(shipped))[0]}"
-            if not os.path.exists(shipped):
-                raise FileNotFoundError(f"shipped checkpoint {shipped} is missing: the book profile loads it and does "
-                                        f"not train it. Make it with `{make}` (or train from scratch with "
-                                        f"OTGAN_PROFILE=full).")
-            ckpt = load_checkpoint(shipped, map_location="cpu")
-            if ckpt.get("config") == self.config and self.finished(n_steps, ckpt.get("step", 0),
-                                                                   ckpt.get("elapsed", 0.0)):
-                self.load_exported(shipped)
-                print(f"Loaded shipped checkpoint {os.path.basename(shipped)}: {self.step} steps, "
-                      f"trained in {self.elapsed / 60:.1f} min by the project's script.")
-                return "loaded"
-            raise ValueError(f"shipped checkpoint {shipped} does not match this model's config or step count: "
-                             f"remake it with `{make} --force` (or train from scratch with OTGAN_PROFILE=full).")
-        self.train(n_steps, **train_kwargs)
-        print(f"Trained for {self.step} steps in {self.elapsed:.1f} s on {self.device}.")
-        return "trained"
 
 
 class SampleRecorder:

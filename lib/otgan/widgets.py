@@ -38,8 +38,8 @@ def toy_panel(name="8gaussians", n=1000, noise=None, seed=0):
     t = toy(name, noise)
     controls = {
         "name": _labelled(W.Dropdown(options=TOYS, value=name, description="distribution")),
-        "n": _labelled(W.IntSlider(value=n, min=50, max=5000, step=50, description="points \\(n\\)")),
-        "noise": _labelled(W.FloatSlider(value=t.noise, min=0.0, max=0.3, step=0.01, description="noise \\(\\sigma\\)")),
+        "n": _labelled(W.IntSlider(value=n, min=50, max=5000, step=50, description="points n")),
+        "noise": _labelled(W.FloatSlider(value=t.noise, min=0.0, max=0.3, step=0.01, description="noise σ")),
         "seed": _labelled(W.IntSlider(value=seed, min=0, max=20, description="seed")),
     }
     image = W.Image(format="png", layout=W.Layout(width="380px"))
@@ -80,11 +80,11 @@ def transport_panel(source="8gaussians", target="moons", n=60, eps=0.05):
     from . import transport as T
 
     controls = {
-        "source": _labelled(W.Dropdown(options=TOYS, value=source, description="source \\(\\mu\\)")),
-        "target": _labelled(W.Dropdown(options=TOYS, value=target, description="target \\(\\nu\\)")),
-        "n": _labelled(W.IntSlider(value=n, min=10, max=200, step=10, description="points \\(n\\)")),
+        "source": _labelled(W.Dropdown(options=TOYS, value=source, description="source μ")),
+        "target": _labelled(W.Dropdown(options=TOYS, value=target, description="target ν")),
+        "n": _labelled(W.IntSlider(value=n, min=10, max=200, step=10, description="points n")),
         "eps": _labelled(W.FloatLogSlider(value=eps, base=10, min=-3, max=1, step=0.25,
-                                          description="\\(\\varepsilon\\)")),
+                                          description="ε")),
     }
     image = W.Image(format="png", layout=W.Layout(width="640px"))
     caption = W.HTML()
@@ -220,7 +220,7 @@ def critic_panel(toy_name="8gaussians", method="gp", strength=None, steps=1000, 
         "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
         "method": _labelled(W.Dropdown(options=METHODS, value=method, description="Lipschitz method")),
         "strength": _labelled(W.FloatLogSlider(value=strength or (0.01 if method == "clip" else 10.0), base=10,
-                                               min=-3, max=2, step=0.25, description="c or \\(\\lambda\\)")),
+                                               min=-3, max=2, step=0.25, description="c or λ")),
         "steps": _labelled(W.IntSlider(value=steps, min=10, max=5000, step=10, description="critic steps")),
     }
 
@@ -290,7 +290,7 @@ def sinkhorn_panel(toy_name="8gaussians", eps=0.1, batch_size=256, loss="Sinkhor
         "toy": _labelled(W.Dropdown(options=TOYS, value=toy_name, description="target")),
         "loss": _labelled(W.Dropdown(options=SINKHORN_PANEL_LOSSES, value=loss, description="loss")),
         "eps": _labelled(W.FloatLogSlider(value=eps, base=10, min=-3, max=1, step=0.25,
-                                          description="\\(\\varepsilon\\)")),
+                                          description="ε")),
         "batch_size": _labelled(W.IntSlider(value=batch_size, min=16, max=1024, step=16, description="batch size")),
         "steps": _labelled(W.IntSlider(value=steps, min=0, max=3000, step=100, description="steps")),
     }
@@ -342,7 +342,7 @@ def dot_panel(toy_name="25gaussians", train_steps=500, lr=0.05, n_steps=20, k_sc
         "lr": _labelled(W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.25, description="step")),
         "n_steps": _labelled(W.IntSlider(value=n_steps, min=0, max=200, step=5, description="updates")),
         "k_scale": _labelled(W.FloatLogSlider(value=k_scale, base=10, min=-1, max=1, step=0.1,
-                                              description="\\(K_{eff}\\) factor")),
+                                              description="K_eff factor")),
     }
     image = W.Image(format="png", layout=W.Layout(width="420px"))
     caption = W.HTML()
