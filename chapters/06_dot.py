@@ -43,7 +43,7 @@ if importlib.util.find_spec("google") and importlib.util.find_spec("google.colab
 
 # %% tags=["parameters", "hide-cell"]
 SEED = 0
-EARLY = False       # True: start DOT from the WGAN-GP's nets at step otgan.toys.EARLY_STEP (a blob) instead
+EARLY = True        # False: start DOT from the converged WGAN-GP (step otgan.toys.steps()) instead of step EARLY_STEP
 N_EVAL = None       # MNIST samples per metric evaluation; None: profile default
 
 # %% tags=["hide-cell"]

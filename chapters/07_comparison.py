@@ -257,10 +257,28 @@ glue("toy8_best_ratio", eight.loc[best8, "W1"] / eight["floor"].iloc[0])
 glue("toy8_all_modes", int((eight["modes min"] == 8).sum()))
 glue("toy8_n", len(eight))
 minimax, nonsat = by["8gaussians", "minimax"], by["8gaussians", "nonsaturating"]
+minimax25, nonsat25 = by["25gaussians", "minimax"], by["25gaussians", "nonsaturating"]
 glue("toy8_minimax_modes", minimax["modes"])
 glue("toy8_nonsat_modes", nonsat["modes"])
 glue("toy8_minimax_w1", minimax["W1"])
 glue("toy8_nonsat_w1", nonsat["W1"])
+glue("toy25_minimax_modes", minimax25["modes"])
+glue("toy25_nonsat_modes", nonsat25["modes"])
+best_hq8 = eight["HQ"].idxmax()
+glue("toy8_hq_best", best_hq8)
+glue("toy8_hq_best_value", eight.loc[best_hq8, "HQ"])
+missing8 = eight[eight["modes min"] < 8]
+glue("toy8_missing", ", ".join(f"{loss} ({m:.0f} of 8)" for loss, m in missing8["modes"].items()) or "none")
+t25 = toy_numbers.loc["25gaussians"]
+best25 = t25["modes"].idxmax()
+glue("toy25_best", best25)
+glue("toy25_best_modes", t25.loc[best25, "modes"])
+glue("toy25_best_hq", t25["HQ"].max())
+swiss = toy_numbers.loc["swissroll"]
+within = swiss[swiss["W1"] <= 2 * swiss["floor"]]
+glue("swiss_within", ", ".join(within.index) or "none")
+glue("swiss_n_within", len(within))
+glue("swiss_n", len(swiss))
 fastest, slowest = toy_numbers["ms"].idxmin(), toy_numbers["ms"].idxmax()
 glue("toy_ms_min", toy_numbers["ms"].min())
 glue("toy_ms_fastest", f"{fastest[1]} on {fastest[0]}")
@@ -268,12 +286,14 @@ glue("toy_ms_max", toy_numbers["ms"].max())
 glue("toy_ms_slowest", f"{slowest[1]} on {slowest[0]}")
 glue("toy_runs_done", len(toy_numbers))
 glue("toy_runs_all", len(comparison.TOYS) * len(comparison.TOY_LOSSES))
+glue("toy_seeds_min", int(toy_numbers["seeds"].min()))
 glue("toy_seeds_run", int(toy_numbers["seeds"].max()))
 glue("toy_seeds_planned", len(otgan.toys.SEEDS))
-claim(nonsat["modes"] > minimax["modes"] and nonsat["W1"] < minimax["W1"],
-      "with the same nets and budget, the minimax GAN covers fewer modes of 8 Gaussians than the non-saturating")
-claim(eight.loc[best8, "W1"] > 2 * eight["floor"].iloc[0],
-      "no loss reaches twice the floor on 8 Gaussians at this budget");
+claim(minimax["modes min"] == 8 and nonsat["modes min"] == 8,
+      "with the same nets, recipe additions and budget, both vanilla GAN losses cover all 8 modes in every seed")
+claim(eight.loc[best8, "W1"] < 3 * eight["floor"].iloc[0], "the best loss on 8 Gaussians is within 3x the floor")
+claim(eight["HQ"].max() < 0.9, "no loss reaches a high-quality rate of 0.9 on 8 Gaussians at this budget")
+claim(t25["modes"].max() < 24, "no loss covers 24 of the 25 modes at this budget");
 
 # %%
 fid = mnist_table["fid"].drop("real vs real").astype(float)
@@ -324,14 +344,22 @@ claim(len(improved) > len(drop) / 2 and "wgan_gp_mlp" in improved.index,
 #   critic, the WGAN-GP (a real potential) among them; the largest drops are for {glue:text}`cmp_dot_top`. It
 #   raises the FID of {glue:text}`cmp_dot_hurt`, whose critics' scalar outputs are poor potentials
 #   ({ref}`ch-dot` explains why).
-# - **In 2-D**, {glue:text}`toy_steps:,` generator steps (what this CPU allowed for {glue:text}`toy_runs_done` of
-#   the {glue:text}`toy_runs_all` (toy, loss) pairs, with at most {glue:text}`toy_seeds_run` of the
-#   {glue:text}`toy_seeds_planned` seeds the command runs) are not enough for the losses to converge: on 8 Gaussians
-#   {glue:text}`toy8_all_modes` of the {glue:text}`toy8_n` losses run cover all eight modes in every seed, and the
-#   lowest $W_1$, {glue:text}`toy8_best`'s {glue:text}`toy8_best_w1:.3f`, is {glue:text}`toy8_best_ratio:.1f`
-#   times the floor of {glue:text}`toy8_floor:.3f`. The vanilla GAN's two losses, with the same nets and budget,
-#   show the saturation story of {ref}`ch-gan` as measured: the minimax generator covers
-#   {glue:text}`toy8_minimax_modes:.0f` modes ($W_1$ {glue:text}`toy8_minimax_w1:.3f`), the non-saturating one
-#   {glue:text}`toy8_nonsat_modes:.0f` ($W_1$ {glue:text}`toy8_nonsat_w1:.3f`). A step costs from
+# - **In 2-D**, after {glue:text}`toy_steps:,` generator steps ({glue:text}`toy_runs_done` of the
+#   {glue:text}`toy_runs_all` (toy, loss) pairs, {glue:text}`toy_seeds_min` to {glue:text}`toy_seeds_run` of the
+#   {glue:text}`toy_seeds_planned` seeds the command runs), {glue:text}`toy8_all_modes` of the
+#   {glue:text}`toy8_n` losses cover all eight modes of 8 Gaussians in every seed; those that miss some are
+#   {glue:text}`toy8_missing`. The lowest $W_1$, {glue:text}`toy8_best`'s {glue:text}`toy8_best_w1:.3f`, is
+#   {glue:text}`toy8_best_ratio:.1f` times the floor of {glue:text}`toy8_floor:.3f`, and the best high-quality
+#   rate, {glue:text}`toy8_hq_best`'s {glue:text}`toy8_hq_best_value:.2f`, still leaves samples on the bridges
+#   between modes: no loss has converged to the sharp mixture. 25 Gaussians is harder: the best,
+#   {glue:text}`toy25_best`, covers {glue:text}`toy25_best_modes:.0f` of the 25 modes. On the Swiss roll
+#   {glue:text}`swiss_n_within` of the {glue:text}`swiss_n` losses are within twice the floor
+#   ({glue:text}`swiss_within`). The vanilla GAN's two losses, with the same nets, budget and weight averaging,
+#   do not collapse on 8 Gaussians: the minimax generator covers {glue:text}`toy8_minimax_modes:.0f` modes ($W_1$
+#   {glue:text}`toy8_minimax_w1:.3f`), the non-saturating one {glue:text}`toy8_nonsat_modes:.0f` ($W_1$
+#   {glue:text}`toy8_nonsat_w1:.3f`); on 25 Gaussians {glue:text}`toy25_minimax_modes:.0f` and
+#   {glue:text}`toy25_nonsat_modes:.0f`. The collapse shown live in {ref}`ch-gan` comes from shorter runs of a
+#   plainer recipe (no batch norm, no weight averaging, no learning-rate decay); with this one it does not appear
+#   on 8 Gaussians. A step costs from
 #   {glue:text}`toy_ms_min:.1f` ms ({glue:text}`toy_ms_fastest`) to {glue:text}`toy_ms_max:.0f` ms
 #   ({glue:text}`toy_ms_slowest`), the ms/step column of the table (one CPU thread shared with other jobs).

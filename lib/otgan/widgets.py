@@ -245,8 +245,6 @@ def sliced_panel(toy_name="8gaussians", n_projections=50, optimizer="adam", lr=1
     ipywidgets.HBox
         With ``panel.controls``, ``panel.train`` and ``panel.trainer`` (the last run).
     """
-    import time
-
     from . import models
 
     controls = {
@@ -260,15 +258,23 @@ def sliced_panel(toy_name="8gaussians", n_projections=50, optimizer="adam", lr=1
     def train(c):
         target = toy(c["toy"])
         trainer = models.toy_direct_trainer(target, c["n_projections"], c["optimizer"], c["lr"], device="cpu")
-        t0 = time.perf_counter()
-        trainer.train(c["steps"], progress=False)
-        seconds = time.perf_counter() - t0
-        x = trainer.sample(1000).cpu()
-        fig, ax = plt.subplots(figsize=(4.4, 4.2))
-        plot_samples(x, target, ax=ax, title=f"SW generator, L={c['n_projections']}, {c['optimizer']}")
-        return fig, f"{_toy_caption(x, target)}; {seconds:.1f} s", trainer
+        return _train_and_plot(trainer, c["steps"], target, f"SW generator, L={c['n_projections']}, {c['optimizer']}")
 
     return _action_panel(controls, train, "Train", "400px", seed)
+
+
+def _train_and_plot(trainer, steps, target, title):
+    """Train a panel's toy ``trainer`` for ``steps``; return its figure (1,000 samples over the target), its
+    caption (metrics and seconds) and the trainer."""
+    import time
+
+    t0 = time.perf_counter()
+    trainer.train(steps, progress=False)
+    seconds = time.perf_counter() - t0
+    x = trainer.sample(1000).cpu()
+    fig, ax = plt.subplots(figsize=(4.4, 4.2))
+    plot_samples(x, target, ax=ax, title=title)
+    return fig, f"{_toy_caption(x, target)}; {seconds:.1f} s", trainer
 
 
 SINKHORN_PANEL_LOSSES = ("Sinkhorn (entropic)", "Sinkhorn divergence", "energy distance")
@@ -303,12 +309,8 @@ def sinkhorn_panel(toy_name="8gaussians", eps=0.1, batch_size=256, loss="Sinkhor
             kind = "entropic" if c["loss"].startswith("Sinkhorn (") else "divergence"
             loss = ot_losses.SinkhornGeneratorLoss(c["eps"], n_iter=100, kind=kind)
         trainer = models.toy_direct_trainer(target, loss=loss, batch_size=c["batch_size"], device="cpu")
-        trainer.train(c["steps"], progress=False)
-        x = trainer.sample(1000).cpu()
-        fig, ax = plt.subplots(figsize=(4.4, 4.2))
         eps_text = "" if c["loss"] == "energy distance" else f", eps={c['eps']:.3g}"
-        plot_samples(x, target, ax=ax, title=f"{c['loss']}{eps_text}")
-        return fig, _toy_caption(x, target), trainer
+        return _train_and_plot(trainer, c["steps"], target, f"{c['loss']}{eps_text}")
 
     return _action_panel(controls, train, "Train", "400px", seed)
 
