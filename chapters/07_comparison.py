@@ -186,9 +186,11 @@ styled(pd.DataFrame(sampling_rows).T, index=True)
 # batch 256 (128 for the two Sinkhorn-based losses, whose cost grows with the square of the batch) and the same
 # number of generator steps, {glue:text}`toy_steps:,`. Each loss keeps its paper's recipe (optimizer and betas,
 # critic steps per generator step, clipping, spectral norm, penalty; `otgan.toys.RECIPES`) and takes the
-# learning rate that won a short sweep over $\{10^{-4}, 3\cdot10^{-4}, 10^{-3}\}$ (below). Everything is made
-# by `python -m otgan.reproduce --profile book --only toys` (module `otgan.toys`); the `book` profile reads the
-# table and loads the shipped models (`data/toys/`).
+# learning rate that won a short sweep over $\{10^{-4}, 3\cdot10^{-4}, 10^{-3}\}$ (below), decayed linearly to
+# zero; every generator has batch normalization and is sampled from an exponential moving average of its weights
+# (decay 0.999), and the WGAN-GP uses the penalty weight of Gulrajani et al.'s toy code, $\lambda = 0.1$.
+# Everything is made by `python -m otgan.reproduce --profile book --only toys` (module `otgan.toys`); the `book`
+# profile reads the table and loads the shipped models (`data/toys/`).
 #
 # Columns: **modes** covered (a mode counts when it receives at least a fifth of its fair share of the
 # high-quality samples, `metrics.mode_coverage`), **HQ** the high-quality rate (samples within three noise
@@ -208,11 +210,14 @@ toy_summary.style.set_table_styles([{"selector": "td, th", "props": "font-size: 
 # %% [markdown]
 # The sweep: every loss for {glue:text}`toy_sweep_steps` generator steps on 25 Gaussians (the hardest toy) at
 # each learning rate of the grid, exact $W_1$ to the target; the chosen rate is the lowest $W_1$ (relative to the
-# floor). Short runs favour large rates, so the sweep is a coarse guide, not a tuning.
+# floor). Short runs favour large rates ({glue:text}`toy_sweep_n_largest` of the {glue:text}`toy_sweep_n` losses
+# chose the largest), so the sweep is a coarse guide, not a tuning.
 
 # %%
 sweep_data = otgan.toys.load_sweep()
 glue("toy_sweep_steps", sweep_data["steps"])
+glue("toy_sweep_n", len(toy_data["lrs"]))
+glue("toy_sweep_n_largest", sum(lr == max(sweep_data["lrs"]) for lr in toy_data["lrs"].values()))
 sweep_table = pd.DataFrame(sweep_data["rows"]).pivot(index="loss", columns="lr", values="W1")
 sweep_table = sweep_table.reindex([l for l in comparison.TOY_LOSSES if l in sweep_table.index])
 sweep_table["chosen lr"] = [toy_data["lrs"][l] for l in sweep_table.index]

@@ -118,3 +118,38 @@ def test_summary_table_has_mean_spread_and_the_floor():
     assert summary.loc[("8gaussians", "WGAN-GP"), "seeds"] == "3"
     assert numbers.loc[("8gaussians", "WGAN-GP"), "modes min"] == 7
     assert numbers.loc[("8gaussians", "WGAN-GP"), "floor"] == pytest.approx(0.06)
+
+
+def test_two_shards_share_the_work_and_merge_their_rows(tmp_data, monkeypatch):
+    """``--shard 0/2`` and ``--shard 1/2`` side by side: each trains half the jobs, both wait for the whole sweep,
+    and the table holds every row once."""
+    import threading
+
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "LOSSES", ("sliced", "sinkhorn"))
+    monkeypatch.setattr(toys, "SEEDS", (0, 1))
+    monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
+    logs = {0: [], 1: []}
+    errors = []
+
+    def run(k):
+        try:
+            toys.reproduce(log=logs[k].append, shard=(k, 2))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors and not any(t.is_alive() for t in threads)
+    table = toys.load_table()
+    assert sorted((r["loss"], r["seed"]) for r in table["rows"]) == [("sinkhorn", 0), ("sinkhorn", 1),
+                                                                     ("sliced", 0), ("sliced", 1)]
+    trained = [[line for line in logs[k] if line.startswith("toys ")] for k in (0, 1)]
+    assert len(trained[0]) == len(trained[1]) == 2
+    assert len(toys.load_sweep()["rows"]) == 2
+    with pytest.raises(ValueError, match="shard"):
+        toys.reproduce(shard=(2, 2))

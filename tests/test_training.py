@@ -326,3 +326,30 @@ def test_interpolate_gradient_norms_of_a_linear_critic():
     assert losses.gradient_penalty(lambda x: x @ w, real, fake).item() == pytest.approx(16.0)
     with pytest.raises(ValueError, match="same shape"):
         losses.interpolate_gradient_norms(lambda x: x @ w, real, fake[:3])
+
+
+def test_linear_lr_decay_follows_the_step_and_survives_resume(tmp_path):
+    def lrs(tr):
+        return [g["lr"] for opt in (tr.opt_generator, tr.opt_critic) for g in opt.param_groups]
+
+    full = make_trainer()
+    full.lr_decay = "linear"
+    full.train(8, progress=False)  # the last update of 8 uses 1/8 of the initial rate
+    assert lrs(full) == pytest.approx([2e-4 / 8] * 2)
+
+    def crash(tr):
+        if tr.step == 6:
+            raise KeyboardInterrupt
+    first = make_trainer(tmp_path, "decay")
+    first.lr_decay = "linear"
+    with pytest.raises(KeyboardInterrupt):
+        first.train(8, callback=crash, callback_every=1, progress=False)  # checkpoint at step 5
+    resumed = make_trainer(tmp_path, "decay")
+    resumed.lr_decay = "linear"
+    resumed.train(8, progress=False)
+    assert lrs(resumed) == pytest.approx(lrs(full))
+    for a, b in zip(full.generator.parameters(), resumed.generator.parameters()):
+        assert torch.allclose(a, b)  # the same schedule and trajectory as the uninterrupted run
+    with pytest.raises(ValueError, match="lr_decay"):
+        training.Trainer(nets.MLPGenerator(2, 2, hidden=(4,)), None, torch.zeros(4, 2), lambda c, r, f: f.sum(),
+                         n_critic=0, lr_decay="cosine")

@@ -124,7 +124,9 @@ class Trainer:
                  checkpoint_path=None, checkpoint_every=500, device=None, n_generator=1, ema=None, augment=None,
                  precision="fp32", budget_s=None, lr_decay=None):
         positive(batch_size, "batch_size", integer=True)
-        self.lr_decay = choice(lr_decay, "lr_decay", (None, "linear"))
+        if lr_decay not in (None, "linear"):
+            raise ValueError(f"lr_decay must be None or 'linear', got {lr_decay!r}")
+        self.lr_decay = lr_decay
         if not callable(n_critic):
             positive(n_critic, "n_critic", integer=True, allow_zero=True)
         self.n_generator = positive(n_generator, "n_generator", integer=True)
