@@ -294,8 +294,9 @@ glue("toy_runs_all", len(comparison.TOYS) * len(comparison.TOY_LOSSES))
 glue("toy_seeds_min", int(toy_numbers["seeds"].min()))
 glue("toy_seeds_run", int(toy_numbers["seeds"].max()))
 glue("toy_seeds_planned", len(otgan.toys.SEEDS))
-claim(minimax["modes min"] == 8 and nonsat["modes min"] == 8,
-      "with the same nets, recipe additions and budget, both vanilla GAN losses cover all 8 modes in every seed")
+claim(minimax["modes min"] >= 7 and nonsat["modes min"] >= 7,
+      "with the same nets, recipe additions and budget, neither vanilla GAN loss collapses on 8 Gaussians: every "
+      "seed covers at least 7 of the 8 modes")
 claim(eight.loc[best8, "W1"] < 3 * eight["floor"].iloc[0], "the best loss on 8 Gaussians is within 3x the floor")
 claim(eight["HQ"].max() < 0.9, "no loss reaches a high-quality rate of 0.9 on 8 Gaussians at this budget")
 claim(t25["modes"].max() < 24, "no loss covers 24 of the 25 modes at this budget");
@@ -360,10 +361,10 @@ claim(len(improved) > len(drop) / 2 and "wgan_gp_mlp" in improved.index,
 #   {glue:text}`toy25_best`, covers {glue:text}`toy25_best_modes:.0f` of the 25 modes. On the Swiss roll
 #   {glue:text}`swiss_n_within` of the {glue:text}`swiss_n` losses are within twice the floor
 #   ({glue:text}`swiss_within`). The vanilla GAN's two losses, with the same nets, budget and weight averaging,
-#   do not collapse on 8 Gaussians: the minimax generator covers {glue:text}`toy8_minimax_modes:.0f` modes ($W_1$
-#   {glue:text}`toy8_minimax_w1:.3f`), the non-saturating one {glue:text}`toy8_nonsat_modes:.0f` ($W_1$
-#   {glue:text}`toy8_nonsat_w1:.3f`); on 25 Gaussians {glue:text}`toy25_minimax_modes:.0f` and
-#   {glue:text}`toy25_nonsat_modes:.0f`. The collapse shown live in {ref}`ch-gan` comes from shorter runs of a
+#   do not collapse on 8 Gaussians (every seed covers at least 7 of the 8 modes): the minimax generator covers
+#   {glue:text}`toy8_minimax_modes:.1f` modes on average ($W_1$ {glue:text}`toy8_minimax_w1:.3f`), the
+#   non-saturating one {glue:text}`toy8_nonsat_modes:.1f` ($W_1$ {glue:text}`toy8_nonsat_w1:.3f`); on 25 Gaussians
+#   {glue:text}`toy25_minimax_modes:.1f` and {glue:text}`toy25_nonsat_modes:.1f`. The collapse shown live in {ref}`ch-gan` comes from shorter runs of a
 #   plainer recipe (no batch norm, no weight averaging, no learning-rate decay); with this one it does not appear
 #   on 8 Gaussians. A step costs from
 #   {glue:text}`toy_ms_min:.1f` ms ({glue:text}`toy_ms_fastest`) to {glue:text}`toy_ms_max:.0f` ms
