@@ -107,8 +107,9 @@ n_eval = N_EVAL or otgan.settings(smoke=200, book=1000)
 # ## 2-D: a deliberately imperfect WGAN-GP
 #
 # A typical imperfect generator: the WGAN-GP of {ref}`ch-comparison` on 25 Gaussians and on the Swiss roll,
-# stopped at generator step {glue:text}`dot_start_step:,`, long before it converges: its samples cover the
-# support loosely, with the modes (or the roll) only faintly marked. Its nets are made by
+# stopped at generator step {glue:text}`dot_start_step:,`, long before it converges: on 25 Gaussians its samples
+# spread over the grid with only {glue:text}`dot_25g_modes_before` of the 25 modes marked; on the Swiss roll they
+# already follow the roll, more loosely than the converged model. Its nets are made by
 # `python -m otgan.reproduce --profile book --only toys` and loaded in the `book` profile. Its critic is then
 # refitted to convergence against the frozen generator (DOT needs the potential of the *current* generator).
 
@@ -168,14 +169,18 @@ r25 = dot_toy.loc["25gaussians"]
 glue("dot_25g_modes_before", int(r25["modes before"]))
 glue("dot_25g_modes_after", int(r25["modes (K x 0.8)"]))
 rows_ = dot_toy.to_dict("index")
+rs = dot_toy.loc["swissroll"]
+glue("dot_swiss_hq_exact_k", rs["HQ (K x 1.0)"])
+glue("dot_25g_modes_exact_k", int(r25["modes (K x 1.0)"]))
 claim(all(abs(r["W1 (K x 1.0)"] - r["W1 before"]) < 0.15 * r["W1 before"] for r in rows_.values()),
-      "with K_eff as estimated the samples barely move (W1 changes by less than 15%)")
-claim(all(r["W1 (K x 0.8)"] < 0.75 * r["W1 before"] for r in rows_.values()),
-      "with the 0.8 factor W1 drops by more than a quarter on both toys")
-claim(all(r["HQ (K x 0.8)"] > r["HQ before"] for r in rows_.values()), "DOT raises the high-quality rate on both toys")
-claim(r25["modes (K x 0.8)"] > r25["modes before"], "DOT raises the number of modes covered on 25 Gaussians")
-claim(r25["HQ (K x 0.8)"] < 0.5, "most samples still do not land inside the 25 modes")
-claim(r25["W2 (K x 0.8)"] < r25["W2 before"], "the panel's default setting (0.8, 200 updates of 0.05) lowers W2")
+      "with K_eff as estimated the samples move little (W1 changes by less than 15%)")
+claim(r25["modes before"] < 10 and r25["HQ before"] < 0.3, "the early generator marks only a few of the 25 modes")
+claim(r25["modes (K x 0.8)"] > 2 * r25["modes before"] and r25["HQ (K x 0.8)"] > 2 * r25["HQ before"]
+      and r25["W1 (K x 0.8)"] < 0.85 * r25["W1 before"],
+      "with the 0.8 factor the 25-Gaussian samples travel into the modes: more modes, higher HQ, lower W1")
+claim(rs["W1 (K x 0.8)"] > rs["W1 before"], "on the Swiss roll the 0.8 factor overshoots: W1 rises")
+claim(rs["W1 (K x 1.0)"] < rs["W1 before"] and rs["HQ (K x 1.0)"] > rs["HQ before"],
+      "on the Swiss roll the estimated K_eff lowers W1 and raises the high-quality rate")
 dot_toy.round(3)
 
 # %%
@@ -189,22 +194,23 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# With $K_{eff}$ as estimated the samples barely move: $W_1$ goes from {glue:text}`dot_25g_w1_before:.3f` to
-# {glue:text}`dot_25g_w1_exact_k:.3f` (25 Gaussians) and from {glue:text}`dot_swiss_w1_before:.3f` to
-# {glue:text}`dot_swiss_w1_exact_k:.3f` (Swiss roll). The reason is in the objective: its gradient is
-# $\frac{x - y}{\|x - y\|} - \nabla D(x)/K_{eff}$; once $x$ has left $y$ the first term is a unit vector, so a
-# sample keeps moving only where the critic's slope along its way exceeds $K_{eff}$, and $K_{eff}$, a *maximum*
-# slope over pairs, sits above the typical gradient norm of a penalized critic. This is the flat minimum of the
-# derivation above, made flatter by the overestimate. Scaling $K_{eff}$ by 0.8 makes the critic look
-# $1/0.8 = 1.25$ times steeper than the distance wherever its slope is near $K_{eff}$, and the samples travel:
-# $W_1$ drops by {glue:text}`dot_25g_w1_drop:.0%` (25 Gaussians, to {glue:text}`dot_25g_w1_after:.3f`) and by
-# {glue:text}`dot_swiss_w1_drop:.0%` (Swiss roll, to {glue:text}`dot_swiss_w1_after:.3f`). On 25 Gaussians the
-# modes covered go from {glue:text}`dot_25g_modes_before` to {glue:text}`dot_25g_modes_after` and the
-# high-quality rate from {glue:text}`dot_25g_hq_before:.2f` to {glue:text}`dot_25g_hq_after:.2f`; on the Swiss
-# roll the high-quality rate goes from {glue:text}`dot_swiss_hq_before:.2f` to
-# {glue:text}`dot_swiss_hq_after:.2f`. Most samples still do not land *inside* the 25 modes: the critic, fitted
-# between two clouds, knows the coarse direction of transport, not the fine structure of 25 small modes. The
-# exercise at the end sweeps the factor and shows where 0.8 comes from; scaled further down the samples
+# With $K_{eff}$ as estimated the samples move little: $W_1$ goes from {glue:text}`dot_25g_w1_before:.3f` to
+# {glue:text}`dot_25g_w1_exact_k:.3f` (25 Gaussians; {glue:text}`dot_25g_modes_exact_k` modes covered) and from
+# {glue:text}`dot_swiss_w1_before:.3f` to {glue:text}`dot_swiss_w1_exact_k:.3f` (Swiss roll). The reason is in
+# the objective: its gradient is $\frac{x - y}{\|x - y\|} - \nabla D(x)/K_{eff}$; once $x$ has left $y$ the
+# first term is a unit vector, so a sample keeps moving only where the critic's slope along its way exceeds
+# $K_{eff}$, and $K_{eff}$, a *maximum* slope over pairs, sits above the typical gradient norm of a penalized
+# critic. This is the flat minimum of the derivation above, made flatter by the overestimate. Scaling $K_{eff}$
+# by 0.8 makes the critic look $1/0.8 = 1.25$ times steeper than the distance wherever its slope is near
+# $K_{eff}$, and the samples travel. On 25 Gaussians, far from converged, they travel into the modes: the modes
+# covered go from {glue:text}`dot_25g_modes_before` to {glue:text}`dot_25g_modes_after`, the high-quality rate
+# from {glue:text}`dot_25g_hq_before:.2f` to {glue:text}`dot_25g_hq_after:.2f`, and $W_1$ drops by
+# {glue:text}`dot_25g_w1_drop:.0%` (to {glue:text}`dot_25g_w1_after:.3f`). On the Swiss roll the generator is
+# already close (high-quality rate {glue:text}`dot_swiss_hq_before:.2f`) and the same factor overshoots: $W_1$
+# rises to {glue:text}`dot_swiss_w1_after:.3f` and the high-quality rate falls to
+# {glue:text}`dot_swiss_hq_after:.2f`, while the estimated $K_{eff}$ improves both (high-quality rate
+# {glue:text}`dot_swiss_hq_exact_k:.2f`). The factor is a step size: how far the critic may pull depends on how
+# far the generator is from the data. The exercise at the end sweeps the factor; scaled further down the samples
 # overshoot and run off, since the critic is only meaningful near the data. The animation plays the 200 steps
 # (with the 0.8 factor):
 
@@ -436,7 +442,7 @@ glue("dot_ex_best_w1", w1s[best])
 glue("dot_ex_low_w1", w1s[0])
 glue("dot_ex_high_w1", w1s[-1])
 glue("dot_ex_start_w1", w1_start)
-claim(0.7 <= factors[best] <= 0.9, "W1 after DOT is lowest at a factor between 0.7 and 0.9")
+claim(factors[best] >= 0.9, "on this Swiss roll, already close to the data, W1 after DOT is lowest at a factor of 0.9 or more")
 claim(w1s[0] > w1_start, "at the smallest factor the samples overshoot: W1 ends above its value before DOT")
 claim(abs(w1s[-1] - w1_start) < 0.1 * w1_start, "at the largest factor the samples hardly move");
 
@@ -444,9 +450,10 @@ claim(abs(w1s[-1] - w1_start) < 0.1 * w1_start, "at the largest factor the sampl
 # There is a window. At the largest factor the samples hardly move ($W_1$ {glue:text}`dot_ex_high_w1:.3f`
 # against {glue:text}`dot_ex_start_w1:.3f` before DOT); $W_1$ is lowest, {glue:text}`dot_ex_best_w1:.3f`, at a
 # factor of {glue:text}`dot_ex_best_factor:.2f`; at 0.5 the samples overshoot the data and run off, and $W_1$
-# ends at {glue:text}`dot_ex_low_w1:.2f`, worse than before DOT. This is where the book's factor of 0.8 comes
-# from: estimating $K_{eff}$ as a maximum over pairs is safe (no overshoot) but conservative, and a factor a
-# little below 1 corrects it.
+# ends at {glue:text}`dot_ex_low_w1:.2f`, worse than before DOT. The best factor depends on how far the generator
+# is from the data: this Swiss-roll generator is already close, and a factor near 1 is best; the 25-Gaussian one
+# is far, and there 0.8 pulled the samples into the modes (above). Estimating $K_{eff}$ as a maximum over pairs is
+# safe (no overshoot) but conservative; a factor below 1 is a larger step, worth taking only far from the data.
 
 # %% [markdown]
 # ```{solution-end}

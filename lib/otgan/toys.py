@@ -207,7 +207,7 @@ def train(toy, loss, n_steps, lr, seed=0, n_samples=None, curve_every=None, fram
     def callback(tr):
         curve(tr)
         if early is not None and tr.step == early:
-            extras["early"] = {"generator": half_state_dict(tr.generator),
+            extras["early"] = {"generator": half_state_dict(tr.sampler),
                                "critic": None if tr.critic is None else half_state_dict(tr.critic)}
 
     every = curve_every or max(1, n_steps // 20)
@@ -265,10 +265,11 @@ def model_path(toy, loss, must_exist=False):
 
 
 def ship(trainer, row, extras, path):
-    """Write the seed's generator (float16; the critic too where :data:`KEEP_CRITIC` says), config, row,
-    frames and early nets to ``path``."""
+    """Write the seed's generator as sampled and measured (the weight average, :attr:`Trainer.sampler`; float16),
+    the critic too where :data:`KEEP_CRITIC` says, config, row, frames and early nets to ``path``."""
     key = (row["toy"], row["loss"])
-    state = {"config": trainer.config, "step": trainer.step, "row": row, "generator": half_state_dict(trainer.generator),
+    state = {"config": trainer.config, "step": trainer.step, "row": row, "generator_kind": "sampler",
+             "generator": half_state_dict(trainer.sampler),
              "critic": half_state_dict(trainer.critic) if key in KEEP_CRITIC else None, **extras}
     if key not in KEEP_CRITIC and "early" in state:
         state["early"] = {**state["early"], "critic": None}
@@ -432,7 +433,9 @@ def load(toy, loss, seed=0, early=False):
     -------
     trainer : Trainer
         ``trainer.row`` holds the measured row (metrics, curve); ``trainer.frames`` / ``trainer.frame_steps`` the
-        animation frames where recorded.
+        animation frames where recorded; ``trainer.shipped_kind`` is ``"sampler"`` when the loaded weights are
+        those the row measured (the weight average) and ``"raw"`` for files that hold the last raw weights
+        instead (made before the average was shipped: measure what you show).
     """
     choice(toy, "toy", TOYS)
     choice(loss, "loss", LOSSES)
@@ -445,6 +448,10 @@ def load(toy, loss, seed=0, early=False):
             raise ValueError(f"{model_path(toy, loss)} holds no early-stopped nets (only WGAN-GP keeps them)")
         nets_ = ck["early"] if early else ck
         load_state(trainer.generator, nets_["generator"])
+        if trainer.ema_generator is not None:  # sample from the shipped weights
+            load_state(trainer.ema_generator, nets_["generator"])
+        # files written before the EMA was shipped hold the raw generator, not the average the row measured
+        trainer.shipped_kind = ck.get("generator_kind", "raw")
         if trainer.critic is not None and nets_.get("critic") is not None:
             load_state(trainer.critic, nets_["critic"])
         trainer.step = EARLY_STEP if early else ck["step"]
@@ -454,6 +461,7 @@ def load(toy, loss, seed=0, early=False):
     n = EARLY_STEP if early and profile() == "full" else (min(steps(), 10) if early else steps())
     trainer, row, extras = train(toy, loss, n, lr, seed=seed, frames=500 if loss in ANIMATED else 0)
     trainer.row, trainer.frames, trainer.frame_steps = row, extras.get("frames"), extras.get("frame_steps")
+    trainer.shipped_kind = "sampler"
     return trainer
 
 
