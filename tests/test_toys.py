@@ -153,3 +153,15 @@ def test_two_shards_share_the_work_and_merge_their_rows(tmp_data, monkeypatch):
     assert len(toys.load_sweep()["rows"]) == 2
     with pytest.raises(ValueError, match="shard"):
         toys.reproduce(shard=(2, 2))
+
+
+def test_a_shard_without_its_partner_times_out_naming_the_missing_losses(tmp_data, monkeypatch):
+    """``--shard 0/2`` alone sweeps its half and, instead of waiting forever for shard 1, stops with an error
+    that names the losses whose sweep rows never came."""
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "LOSSES", ("sliced", "sinkhorn"))
+    monkeypatch.setattr(toys, "SEEDS", (0,))
+    monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
+    with pytest.raises(TimeoutError, match=r"sinkhorn.*--shard"):
+        toys.reproduce(log=lambda *a: None, shard=(0, 2), wait_s=0.0)

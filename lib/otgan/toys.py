@@ -276,7 +276,7 @@ def ship(trainer, row, extras, path):
     return save_checkpoint(path, state)
 
 
-def reproduce(force=False, log=print, shard=(0, 1)):
+def reproduce(force=False, log=print, shard=(0, 1), wait_s=6 * 3600.0):
     """The ``--only toys`` path of :mod:`otgan.reproduce`: sweep (or reuse ``data/toys/sweep.json``), then every
     (toy, loss) for every seed of :data:`SEEDS`, writing ``data/toys/table.json`` and the seed-0 models.
 
@@ -286,6 +286,9 @@ def reproduce(force=False, log=print, shard=(0, 1)):
         ``(k, n)``: this process does every n-th job starting at k (sweep and training), so that n processes
         (one CPU thread each) share the work; they merge their rows into the same files under a lock and wait
         for each other's sweep rows before training. Interrupted runs resume where they stopped.
+    wait_s : float
+        How long a shard waits for the other shards' sweep rows before it stops with a TimeoutError that names
+        the missing losses (a shard that was never started, or died, would otherwise be waited for forever).
     """
     k, n = shard
     positive(n, "shard count", integer=True)
@@ -314,11 +317,16 @@ def reproduce(force=False, log=print, shard=(0, 1)):
             stored["rows"] = [r for r in stored["rows"] if r["loss"] != loss] + rows
             stored["minutes"] += (time.perf_counter() - t0) / 60
             _write(sweep_file, stored)
+    deadline = time.monotonic() + wait_s
     while True:  # the other shards' sweep rows
         stored = _read(sweep_file)
-        if all(any(r["loss"] == loss for r in stored["rows"]) for loss in LOSSES):
+        missing = [loss for loss in LOSSES if not any(r["loss"] == loss for r in stored["rows"])]
+        if not missing:
             break
-        time.sleep(5)
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"shard {k}/{n} waited {wait_s:.0f} s for the sweep rows of {missing} in {sweep_file}: "
+                               f"start the other shards (--shard K/{n}) or run with --shard 0/1")
+        time.sleep(min(5.0, max(wait_s, 0.0)))
     log(f"toys: sweep in {sweep_file}")
     lrs = {loss: best_lr(stored["rows"], loss) for loss in LOSSES}
     table_file = data_path(TABLE_FILE)
