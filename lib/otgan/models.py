@@ -70,6 +70,9 @@ class ModelSpec:
     precision : {"fp32", "bf16"}
     budget_s : float or None
         CPU seconds of one thread in the ``book`` profile (the equal budget); ``smoke``/``full`` use ``steps``.
+    critic_schedule : bool
+        Replace the fixed ``n_critic`` by the reference WGAN schedule :class:`otgan.losses.CriticSchedule`
+        (``n_critic`` otherwise, 100 critic steps at the start and every 500th generator step).
     """
 
     name: str
@@ -94,6 +97,7 @@ class ModelSpec:
     ema: float = None
     precision: str = "fp32"
     budget_s: float = None
+    critic_schedule: bool = False
 
     def __post_init__(self):
         choice(self.loss, "loss", LOSS_KINDS)
@@ -117,6 +121,8 @@ class ModelSpec:
             cfg["spectral_norm"] = True
         if self.has_critic:
             cfg["n_critic"] = self.n_critic
+        if self.critic_schedule:
+            cfg["critic_schedule"] = "reference (100 for the first 25 and every 500th generator step)"
         if self.n_generator != 1:
             cfg["n_generator"] = self.n_generator
         cfg["lr"] = self.lr
@@ -173,60 +179,70 @@ class ModelSpec:
 
 
 _MLP_GAN = dict(latent=128, lr=2e-4, betas=(0.5, 0.999), dropout=0.3, generator_batch_norm=True)
-_TRAINING_ADDITIONS = dict(augment="translation", translation=0.125, ema=0.999, budget_s=BUDGET_S)
+#: The book's protocol, added to every method's published recipe: an EMA generator (Yazici et al., 2019), DiffAugment
+#: translation of everything a critic sees (Zhao et al., 2020) and the equal wall-clock budget :data:`BUDGET_S`.
+_PROTOCOL = dict(augment="translation", translation=0.125, ema=0.999, budget_s=BUDGET_S)
+#: Critic-free pixel losses compare real and generated digits directly: no critic to augment for.
+_PROTOCOL_NO_CRITIC = dict(ema=0.999, budget_s=BUDGET_S)
+_BUDGETED = 10 ** 6  # book-profile step bound of a budgeted model: the budget stops it
 
 _SPECS = [
     ModelSpec("wgan_gp_mlp", """MLP WGAN-GP (Gulrajani et al., 2017): lambda 10, n_critic 5, Adam 2e-4 betas
-    (0, 0.9), batch 64. The base model of the DOT chapter.""",
-              "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (20, 12000, 40000), (("lambda", 10),), n_critic=5),
+    (0, 0.9), batch 64; the penalty's interpolates are augmented as the critic's inputs are. The base model of the
+    DOT chapter.""",
+              "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (20, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
+              **_PROTOCOL),
     ModelSpec("gan_mlp", """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4
     betas (0.5, 0.999). On 4,000 digits a plain discriminator memorizes the data and wins outright (D(fake) -> 0
     and the generator collapses, measured: FID 1,900 after 15,000 steps); dropout 0.3 in the discriminator and
     one-sided label smoothing (0.9) keep the game balanced.""",
-              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, 20000, 40000), (("real_label", 0.9),),
-              dropout=0.3, generator_batch_norm=True),
+              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, _BUDGETED, 40000), (("real_label", 0.9),),
+              dropout=0.3, generator_batch_norm=True, **_PROTOCOL),
     ModelSpec("dcgan", """DCGAN (Radford et al., 2016) for 28x28: strided (transposed) convs, batch norm, no
     pooling; one-sided label smoothing (0.9) against a discriminator that otherwise wins on 4,000 digits (measured
-    without it: FID 289, precision 0.55 after 8,000 steps).""",
-              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, 10000, 30000), (("real_label", 0.9),),
-              arch="dcgan", base=64),
+    without it: FID 289, precision 0.55 after 8,000 steps). Trained under bf16 autocast, 1.8x faster per step
+    here than float32 (``benchmarks/training.md``).""",
+              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, _BUDGETED, 30000), (("real_label", 0.9),),
+              arch="dcgan", base=64, precision="bf16", **_PROTOCOL),
     ModelSpec("wgan_clip_mlp", """MLP WGAN with weight clipping (Arjovsky et al., 2017): c = 0.01, RMSProp 5e-5,
-    n_critic 5.""",
-              "wgan", 128, 5e-5, None, 64, (20, 24000, 60000), (("clip", 0.01),), n_critic=5),
+    the reference code's critic schedule (100 critic steps for the first 25 generator steps and at every 500th,
+    5 otherwise; :class:`otgan.losses.CriticSchedule`).""",
+              "wgan", 128, 5e-5, None, 64, (20, _BUDGETED, 60000), (("clip", 0.01),), n_critic=5,
+              critic_schedule=True, **_PROTOCOL),
     ModelSpec("wgan_sn_mlp", """MLP WGAN whose critic is spectrally normalized (Miyato et al., 2018) but trained
     with the plain W-loss: Adam 1e-4 betas (0.5, 0.9), n_critic 5 (the WGAN chapter's measured counter-example;
     Miyato et al. used the hinge loss, :data:`REGISTRY` ``["sngan_hinge_mlp"]``).""",
               "wgan", 128, 1e-4, (0.5, 0.9), 64, (20, 24000, 60000), n_critic=5, spectral_norm=True),
     ModelSpec("sw_pixel", """Sliced Wasserstein generator in pixel space, no discriminator (Deshpande et al., 2018,
     Sec. 3): SW_2 over 1,000 fresh directions per step, Adam 5e-4 betas (0.5, 0.999), batch 256.""",
-              "sliced", 128, 5e-4, (0.5, 0.999), 256, (20, 5000, 20000), (("n_projections", 1000),),
-              generator_batch_norm=True),
+              "sliced", 128, 5e-4, (0.5, 0.999), 256, (20, _BUDGETED, 20000), (("n_projections", 1000),),
+              generator_batch_norm=True, **_PROTOCOL_NO_CRITIC),
     ModelSpec("sw_features", """Sliced Wasserstein on discriminator features (Deshpande et al., 2018, Sec. 4): the
     discriminator is trained as in ``gan_mlp`` (dropout 0.3, label smoothing 0.9); the generator minimizes SW_2
     between the 512-d penultimate features of real and generated batches, over 1,000 directions.""",
-              "sliced-features", batch_size=128, steps=(20, 8000, 40000),
-              loss_params=(("n_projections", 1000), ("real_label", 0.9)), **_MLP_GAN),
+              "sliced-features", batch_size=128, steps=(20, _BUDGETED, 40000),
+              loss_params=(("n_projections", 1000), ("real_label", 0.9)), **_MLP_GAN, **_PROTOCOL),
     ModelSpec("max_sw", """Max-sliced Wasserstein on discriminator features (Deshpande et al., 2019): as
     ``sw_features``, but the generator descends W_2 along the single direction that separates the features most
     (10 ascent steps per call, warm-started).""",
-              "max-sliced-features", batch_size=128, steps=(20, 8000, 40000),
-              loss_params=(("ascent_steps", 10), ("real_label", 0.9)), **_MLP_GAN),
+              "max-sliced-features", batch_size=128, steps=(20, _BUDGETED, 40000),
+              loss_params=(("ascent_steps", 10), ("real_label", 0.9)), **_MLP_GAN, **_PROTOCOL),
     ModelSpec("sinkhorn_mlp", """Sinkhorn generator (Genevay et al., 2018): the debiased Sinkhorn divergence in
     pixel space (squared Euclidean cost on pixels in [-1, 1], eps = 4, i.e. eps = 1 for pixels in [0, 1] as in the
     paper; 30 log-domain iterations, envelope gradient), batch 200, no critic, Adam 5e-4.""",
-              "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (20, 3000, 20000),
-              (("eps", SINKHORN_EPS), ("n_iter", 30)), generator_batch_norm=True),
+              "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (20, _BUDGETED, 20000),
+              (("eps", SINKHORN_EPS), ("n_iter", 30)), generator_batch_norm=True, **_PROTOCOL_NO_CRITIC),
     ModelSpec("cramer_mlp", """Cramér GAN (Bellemare et al., 2017) with MLP nets: energy distance on the critic's
     512-d features, gradient penalty 10 on the surrogate critic, n_critic 5, Adam 2e-4 betas (0.5, 0.9), batch 128
     (two generated halves).""",
-              "cramer", 128, 2e-4, (0.5, 0.9), 128, (20, 5000, 40000), (("lambda", 10),), n_critic=5,
-              generator_batch_norm=True),
+              "cramer", 128, 2e-4, (0.5, 0.9), 128, (20, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
+              generator_batch_norm=True, **_PROTOCOL),
     ModelSpec("otgan_mlp", """OT-GAN (Salimans et al., 2018) with MLP nets: mini-batch energy distance with
     Sinkhorn (eps 0.05, 50 iterations, no backprop through the plan) on the cosine cost between critic features,
     the critic maximizing it, 3 generator steps per critic step, Adam 3e-4 betas (0.5, 0.999), batch 256 (two
     halves per side).""",
-              "otgan", 128, 3e-4, (0.5, 0.999), 256, (20, 3000, 20000), (("eps", 0.05), ("n_iter", 50)),
-              n_generator=3, generator_batch_norm=True),
+              "otgan", 128, 3e-4, (0.5, 0.999), 256, (20, _BUDGETED, 20000), (("eps", 0.05), ("n_iter", 50)),
+              n_generator=3, generator_batch_norm=True, **_PROTOCOL),
     ModelSpec("sngan_hinge_mlp", """SN-GAN (Miyato et al., 2018) as its authors trained it, adapted to MLP nets on
     28x28: every critic layer spectrally normalized, the **hinge** loss (Lim & Ye, 2017), one critic step per
     generator step, Adam 2e-4 betas (0, 0.9), batch 64; plus DiffAugment translation (1/8 of the size) of real
@@ -238,20 +254,7 @@ _SPECS = [
     gradient norm fell from ~3 to 0.000 after 5,000 steps, its tanh outputs saturated at +-1 while the critic's
     hinge loss went to 0.4.""",
               "hinge", 128, 2e-4, (0.0, 0.9), 64, (20, 10 ** 6, 100000), spectral_norm=True, generator_batch_norm=True,
-              **_TRAINING_ADDITIONS),
-    ModelSpec("wgan_gp_ema_mlp", """The WGAN-GP of ``wgan_gp_mlp`` (lambda 10, n_critic 5, Adam 2e-4 betas
-    (0, 0.9), batch 64) with the additions of ``sngan_hinge_mlp``: DiffAugment translation of real and generated
-    digits wherever the critic sees them (the penalty's interpolates included), an EMA generator (0.999), a
-    wall-clock budget.""",
-              "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (20, 10 ** 6, 40000), (("lambda", 10),), n_critic=5,
-              **_TRAINING_ADDITIONS),
-    ModelSpec("dcgan_ema", """The DCGAN of ``dcgan`` (Radford et al., 2016: strided convs, batch norm,
-    non-saturating loss, Adam 2e-4 betas (0.5, 0.999), batch 64, label smoothing 0.9) with the additions of
-    ``sngan_hinge_mlp``: DiffAugment translation of real and generated digits, an EMA generator (0.999, batch-norm
-    statistics copied), bf16 autocast (1.8x faster per step here, ``benchmarks/training.md``) and the wall-clock
-    budget.""",
-              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, 10 ** 6, 30000), (("real_label", 0.9),),
-              arch="dcgan", base=64, precision="bf16", **_TRAINING_ADDITIONS),
+              **_PROTOCOL),
 ]
 #: Every MNIST model of the book by name: a frozen :class:`ModelSpec` each.
 REGISTRY = {spec.name: spec for spec in _SPECS}
@@ -317,7 +320,8 @@ def build(name, device=None, checkpoint_path=None, data=None):
     trainer = Trainer(g.to(dev), None if d is None else d.to(dev), real.to(dev), g_loss, c_loss,
                       opt_generator=_adam(g.parameters(), spec.lr, spec.betas),
                       opt_critic=None if d is None else _adam(d.parameters(), spec.lr, spec.betas),
-                      batch_size=spec.batch_size, n_critic=spec.n_critic if d is not None else 0,
+                      batch_size=spec.batch_size, n_critic=(0 if d is None else losses.CriticSchedule(spec.n_critic)
+                                                            if spec.critic_schedule else spec.n_critic),
                       critic_hooks=hooks, config=spec.config(), checkpoint_path=checkpoint_path,
                       checkpoint_every=500, device=dev, n_generator=spec.n_generator, ema=spec.ema,
                       augment=augment, precision=spec.precision,
