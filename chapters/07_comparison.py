@@ -71,11 +71,20 @@ n_eval = N_EVAL or otgan.settings(smoke=200, book=1000)
 #
 # Every MNIST generator of the book, all trained on the same 4,000 digits by
 # `python -m otgan.reproduce --profile book`, and evaluated on the same 1,000 held-out digits with the book's
-# classifier ({ref}`ch-metrics`). The latent codes are the same for every model of a given latent size. The
-# column *EMA + aug.* says whether a model samples from the moving average of its generator's weights and
-# trained its critic on translated digits (`Trainer(ema=..., augment=...)`); the shipped models of this page were
-# all trained without them, for a step count (their minutes are in the table). *After DOT* is latent-space
-# DOT (lr 0.02, 25 updates, $k_{eff}$ estimated per model) for the models that have a critic.
+# classifier ({ref}`ch-metrics`). The latent codes are the same for every model of a given latent size.
+#
+# **One protocol.** Each method keeps its paper's recipe (loss, optimizer and betas, critic steps, penalty,
+# clipping and its critic schedule, batch size; `otgan.models.REGISTRY` gives each recipe with its paper), and
+# every method gets the same three additions: the same budget of {glue:text}`cmp_budget_min:.0f` CPU-minutes of
+# one thread (`models.BUDGET_S`; the step counts differ because the methods' steps cost different times), an
+# exponential moving average of the generator's weights (decay 0.999, the average is what is sampled and
+# evaluated) {cite}`yazici2019averaging`, and DiffAugment {cite}`zhao2020diffaugment`: the same kind of random
+# translation (up to 4 pixels) applied to real and generated digits wherever a critic sees them, so that a critic
+# cannot memorize 4,000 digits. The DCGAN trains under bfloat16 autocast, 1.8 times faster per step than float32
+# on this CPU (`benchmarks/training.md`); the others in float32. The exception is `wgan_sn_mlp`, the WGAN
+# chapter's counter-example (spectral normalization with the plain Wasserstein loss, trained for a step count
+# without the additions, column *protocol*). *After DOT* is latent-space DOT (lr 0.02, 25 updates, $k_{eff}$
+# estimated per model) for the models that have a critic.
 #
 # FID here is computed on the features of the book's small MNIST classifier, not on Inception features: its
 # values are not comparable with published FIDs, and it is very sensitive to blur (the 1,000 real digits of the
@@ -83,8 +92,9 @@ n_eval = N_EVAL or otgan.settings(smoke=200, book=1000)
 # {glue:text}`cmp_real_fid:.1f` unblurred).
 
 # %%
-NAMES = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sw_pixel", "sw_features",
-         "max_sw", "sinkhorn_mlp", "cramer_mlp", "otgan_mlp"]
+NAMES = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sngan_hinge_mlp", "sw_pixel",
+         "sw_features", "max_sw", "sinkhorn_mlp", "cramer_mlp", "otgan_mlp"]
+glue("cmp_budget_min", models.BUDGET_S / 60)
 reference = metrics.real_vs_real(n=n_eval)
 glue("cmp_real_fid", reference["fid"])
 glue("cmp_blur_fid", calibration.corrupted_real("blur (sigma, px)", 1.0, n=n_eval, seed=SEED)["fid"])
@@ -110,7 +120,7 @@ for name, (before, after) in results.items():
     tr = trainers[name]
     rows[name] = {**{k: before[k] for k in keys}, "FID / real-vs-real": before["fid"] / reference["fid"],
                   "smallest class share": float(min(before["class_hist"])),
-                  "EMA + aug.": "yes" if tr.config.get("ema") else "no",
+                  "protocol": "yes" if tr.config.get("budget_s") else "no",
                   "params G": count_parameters(tr.generator),
                   "params D": count_parameters(tr.critic) if tr.critic is not None else 0,
                   "train steps": tr.step, "train minutes (1 thread)": tr.elapsed / 60,
@@ -127,7 +137,7 @@ styled(mnist_table.drop(columns=quality).drop(index="real vs real"), index=True)
 # Sixteen samples of each generator, same latent codes per latent size:
 
 # %%
-ncol = 5
+ncol = 4
 nrow = -(-len(NAMES) // ncol)
 fig, axes = plt.subplots(nrow, ncol, figsize=(3.2 * ncol, 3.5 * nrow), layout="constrained")
 for ax, name in zip(axes.ravel(), NAMES):

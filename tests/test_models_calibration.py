@@ -52,7 +52,13 @@ def test_toy_trainer_losses():
 
 def test_reproduce_is_resumable_and_skips_done(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("OTGAN_PROFILE", "smoke")
-    monkeypatch.setattr(models, "shipped_path", lambda name, must_exist=False: str(tmp_path / f"{name}.pt"))
+    def path(name, make=None):  # a data folder of our own (the repository's data/ is never written)
+        p = tmp_path / name
+        if make is not None and not p.exists():
+            raise FileNotFoundError(f"{p} is missing: make it with `{make}`")
+        return str(p)
+
+    monkeypatch.setattr(models, "data_path", path)
     reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"))
     shipped = checkpoint.load_checkpoint(tmp_path / "gan_mlp.pt")
     assert shipped["step"] == models.REGISTRY["gan_mlp"].steps[0] and shipped["shipped"]
@@ -60,6 +66,16 @@ def test_reproduce_is_resumable_and_skips_done(tmp_path, monkeypatch, capsys):
     assert next(iter(shipped["generator"].values())).dtype == torch.float16
     reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"))
     assert "done already" in capsys.readouterr().out
+    # another training seed: its own checkpoint and export, other weights
+    reproduce.reproduce(["gan_mlp"], runs_dir=str(tmp_path / "runs"), seed=1)
+    assert (tmp_path / "runs" / "gan_mlp.seed1.pt").exists()
+    seeded = checkpoint.load_checkpoint(tmp_path / "gan_mlp.seed1.pt")
+    assert not all(torch.equal(a, b) for a, b in zip(seeded["generator"].values(), shipped["generator"].values()))
+    monkeypatch.setenv("OTGAN_PROFILE", "book")
+    with pytest.raises(FileNotFoundError, match="--only wgan_gp_mlp --seed 2"):
+        models.load(["wgan_gp_mlp"], seed=2)
+    with pytest.raises(TypeError, match="seed"):
+        models.shipped_path("gan_mlp", seed=1.5)
 
 
 def test_toy_direct_and_otgan_trainers():

@@ -293,12 +293,23 @@ def toy_trainer(toy, loss="nonsaturating", lr_generator=1e-3, lr_critic=1e-3, ba
                    device=dev)
 
 
-def shipped_path(name, must_exist=False):
-    """Where the shipped checkpoint of model ``name`` lives, ``<data>/<name>.pt`` (:func:`otgan.runtime.data_dir`,
-    resolved at call time). With ``must_exist`` a missing file is a FileNotFoundError naming the command that makes
-    it, ``python -m otgan.reproduce --profile book --only <name>``."""
-    make = f"python -m otgan.reproduce --profile book --only {name}" if must_exist else None
-    return data_path(f"{name}.pt", make=make)
+def shipped_path(name, must_exist=False, seed=0):
+    """Where the shipped checkpoint of model ``name`` trained with ``seed`` lives: ``<data>/<name>.pt`` for seed 0,
+    ``<data>/<name>.seed<K>.pt`` otherwise (:func:`otgan.runtime.data_dir`, resolved at call time). With
+    ``must_exist`` a missing file is a FileNotFoundError naming the command that makes it,
+    ``python -m otgan.reproduce --profile book --only <name> [--seed K]``."""
+    seed = _seed(seed)
+    make = (f"python -m otgan.reproduce --profile book --only {name}" + (f" --seed {seed}" if seed else "")
+            if must_exist else None)
+    return data_path(f"{name}.pt" if seed == 0 else f"{name}.seed{seed}.pt", make=make)
+
+
+def _seed(seed):
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    return seed
 
 
 def build(name, device=None, checkpoint_path=None, data=None):
@@ -411,10 +422,10 @@ def load_or_train(trainer, n_steps, shipped=None, **train_kwargs):
 
 
 def load(names, seed=0, device=None):
-    """Each named model: in the ``book`` profile with its shipped checkpoint loaded (``data/<name>.pt``; a missing
-    one is an error naming the command that makes it), in ``smoke`` and ``full`` trained for the profile's steps
-    (:func:`load_or_train`); the seed is reset before each model, so the result does not depend on the
-    order of ``names``.
+    """Each named model: in the ``book`` profile with its shipped checkpoint for training seed ``seed`` loaded
+    (:func:`shipped_path`: ``data/<name>.pt`` for seed 0; a missing one is an error naming the command that makes
+    it), in ``smoke`` and ``full`` trained for the profile's steps (:func:`load_or_train`); the seed is reset
+    before each model, so the result does not depend on the order of ``names``.
 
     Returns
     -------
@@ -427,7 +438,7 @@ def load(names, seed=0, device=None):
     for name in names:
         seed_everything(seed)
         trainer, n_steps = build(name, device=device)
-        shipped = shipped_path(name, must_exist=True) if profile() == "book" else None
+        shipped = shipped_path(name, must_exist=True, seed=seed) if profile() == "book" else None
         # no progress bar for the seconds-long smoke runs: its residue would be left on the built page
         load_or_train(trainer, n_steps, shipped=shipped, progress=profile() != "smoke")
         trainers[name] = trainer

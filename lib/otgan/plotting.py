@@ -236,16 +236,20 @@ def animate_panels(runs, steps, target=None, interval=150, lim=LIM, step_label="
     return animation_html(fig, update, frames=len(steps), interval=interval)
 
 
-def sample_grids(trainers, n=64, nrow=8, seed=0, width=5.0):
-    """One image grid of ``n`` samples per trained model (a dict name -> :class:`otgan.training.Trainer`), side
-    by side, titled with the steps and training minutes; the same latent codes for models of the same latent
-    size (:func:`otgan.metrics.generate` with ``seed``). Samples come from the trainer's ``sampler`` (the EMA
-    generator of the models that keep one)."""
+def sample_grids(trainers, n=64, nrow=8, seed=0, width=5.0, ncol=None):
+    """One image grid of ``n`` samples per trained model (a dict name -> :class:`otgan.training.Trainer`),
+    ``ncol`` per row (default: all side by side), titled with the steps and training minutes; the same latent
+    codes for models of the same latent size (:func:`otgan.metrics.generate` with ``seed``). Samples come from
+    the trainer's ``sampler`` (the EMA generator of the models that keep one)."""
     from .metrics import generate
 
-    fig, axes = plt.subplots(1, len(trainers), figsize=(width * len(trainers), width + 0.4), squeeze=False)
-    for ax, (name, trainer) in zip(axes[0], trainers.items()):
+    ncol = len(trainers) if ncol is None else min(int(ncol), len(trainers))
+    nrows = -(-len(trainers) // ncol)
+    fig, axes = plt.subplots(nrows, ncol, figsize=(width * ncol, (width + 0.4) * nrows), squeeze=False)
+    for ax, (name, trainer) in zip(axes.ravel(), trainers.items()):
         image_grid(generate(trainer.sampler, n, seed=seed), nrow=nrow, ax=ax,
-                   title=f"{name}: {trainer.step} steps, {trainer.elapsed / 60:.0f} min")
+                   title=f"{name}: {trainer.step:,} steps, {trainer.elapsed / 60:.0f} min")
+    for ax in axes.ravel()[len(trainers):]:
+        ax.axis("off")
     fig.tight_layout()
     return fig

@@ -17,14 +17,20 @@ import torch
 
 from . import metrics, models, toys
 from .checkpoint import load_checkpoint
-from .runtime import PROFILE_VARIABLE, describe
+from .runtime import PROFILE_VARIABLE, describe, seed_everything
 
 
-def reproduce(names, runs_dir="runs", force=False):
+def reproduce(names, runs_dir="runs", force=False, seed=0):
+    """Train and ship each named MNIST model with training seed ``seed``: 0 is torch's default generator state
+    (the shipped ``data/<name>.pt``), K > 0 seeds everything with K first (``data/<name>.seed<K>.pt``,
+    checkpoints ``runs/<name>.seed<K>.pt``)."""
     summary = []
     for name in names:
-        out = models.shipped_path(name)
-        trainer, n_steps = models.build(name, checkpoint_path=os.path.join(runs_dir, f"{name}.pt"))
+        out = models.shipped_path(name, seed=seed)
+        if seed:
+            seed_everything(seed)
+        stem = f"{name}.seed{seed}" if seed else name
+        trainer, n_steps = models.build(name, checkpoint_path=os.path.join(runs_dir, f"{stem}.pt"))
         if os.path.exists(out) and not force:
             ck = load_checkpoint(out)
             if ck.get("config") == trainer.config and trainer.finished(n_steps, ck.get("step", 0),
@@ -54,6 +60,8 @@ def main(argv=None):
     parser.add_argument("--only", nargs="*", choices=sorted(models.REGISTRY) + ["toys", "flow"], default=None)
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
+    parser.add_argument("--seed", type=int, default=0, help="training seed of the MNIST models (0: the shipped "
+                        "data/NAME.pt; K > 0: data/NAME.seedK.pt)")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     parser.add_argument("--shard", default="0/1", help="K/N: with --only toys, this process does every N-th job "
                         "from K (run N processes side by side)")
@@ -65,7 +73,7 @@ def main(argv=None):
     t0 = time.perf_counter()
     names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("toys", "flow")]
     if names:
-        reproduce(names, args.runs_dir, args.force)
+        reproduce(names, args.runs_dir, args.force, seed=args.seed)
     if args.only is None or "toys" in args.only:
         t1 = time.perf_counter()
         table = toys.reproduce(force=args.force, shard=tuple(int(v) for v in args.shard.split("/")))
