@@ -320,7 +320,7 @@ plt.show()
 # training digits) on the first row; the metrics and their calibration are in the appendix {ref}`ch-metrics`.
 
 # %%
-table, rows = metrics.metrics_table({name: tr.generator for name, tr in gans.items()}, n=1000, seed=SEED)
+table, rows = metrics.metrics_table({name: tr.sampler for name, tr in gans.items()}, n=1000, seed=SEED)
 tables.styled(pd.DataFrame(table).T, index=True)
 
 # %%

@@ -241,7 +241,7 @@ real_ref, real_other = train[order[:1000]], train[order[1000:2000]]  # disjoint;
 candidates = {"real (other training digits)": real_other,
               "blurred real, sigma=1.5": calibration.blur(real_other, None, 1.5),
               "noisy real, sigma=0.5": calibration.gaussian_noise(real_other, None, 0.5)}
-candidates.update({name: metrics.generate(tr.generator, 1000, seed=SEED) for name, tr in sliced_models.items()})
+candidates.update({name: metrics.generate(tr.sampler, 1000, seed=SEED) for name, tr in sliced_models.items()})
 rows = {}
 for label, imgs in candidates.items():
     torch.manual_seed(SEED)
@@ -296,7 +296,7 @@ claim(max(fid["sw_features"], fid["max_sw"]) < 0.6 * fid["sw_pixel"],
 # Metrics of the three generators (1,000 samples against the 1,000 held-out digits):
 
 # %%
-table, _ = metrics.metrics_table({name: tr.generator for name, tr in sliced_models.items()}, n=1000, seed=SEED)
+table, _ = metrics.metrics_table({name: tr.sampler for name, tr in sliced_models.items()}, n=1000, seed=SEED)
 pd.DataFrame(table).T.round(3)
 
 # %% [markdown]

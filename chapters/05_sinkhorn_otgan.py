@@ -512,7 +512,7 @@ plt.show()
 # (0 for perfectly balanced classes, 0.9 for a single class).
 
 # %%
-table, mrows = metrics.metrics_table({name: tr.generator for name, tr in ot_models.items()}, n=1000, seed=SEED)
+table, mrows = metrics.metrics_table({name: tr.sampler for name, tr in ot_models.items()}, n=1000, seed=SEED)
 display(pd.DataFrame(table).T.round(3))
 
 fig, ax = plt.subplots(figsize=(8, 3.4))
@@ -542,7 +542,7 @@ def edge_strength(imgs):
     return float((imgs[..., 1:] - imgs[..., :-1]).abs().mean() + (imgs[..., 1:, :] - imgs[..., :-1, :]).abs().mean())
 
 
-edges = {name: edge_strength(metrics.generate(tr.generator, 1000, seed=SEED)) for name, tr in ot_models.items()}
+edges = {name: edge_strength(metrics.generate(tr.sampler, 1000, seed=SEED)) for name, tr in ot_models.items()}
 edges["real"] = edge_strength(data.load_mnist("heldout", verbose=False).images)
 for name in names:
     glue(f"fid_{name}", table[name]["fid"])

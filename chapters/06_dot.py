@@ -122,7 +122,7 @@ for name in ("25gaussians", "swissroll"):
     if name == "25gaussians":  # the same stopping step for both toys; glued once
         glue("dot_start_step", trainer.step)
     trainer.critic.float()
-    trainer.generator.float()
+    trainer.sampler.float()
     opt = torch.optim.Adam(trainer.critic.parameters(), 1e-4, betas=(0.0, 0.9))
     lipschitz.fit_critic(trainer.critic, toy.sample(4000, seed=SEED + 5), trainer.sample(4000),
                          losses.WGANGPCriticLoss(10), opt, n_steps=otgan.settings(smoke=20, book=1000))
@@ -226,7 +226,7 @@ plotting.animate_panels({f"{name}, DOT": frames[name] for name in toy_cases}, st
 
 # %%
 wgan = models.load(["wgan_gp_mlp"], seed=SEED)["wgan_gp_mlp"]
-G, D = wgan.generator.float(), wgan.critic.float()
+G, D = wgan.sampler.float(), wgan.critic.float()
 real = data.load_mnist("heldout").images[:n_eval]
 z = torch.randn(n_eval, G.latent_dim, generator=torch.Generator().manual_seed(SEED))
 G.eval()
@@ -329,11 +329,11 @@ plt.show()
 # ({ref}`ch-metrics`).
 
 # %%
-with_critic = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sw_features", "max_sw",
-               "cramer_mlp", "otgan_mlp"]
+with_critic = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sngan_hinge_mlp", "sw_features",
+               "max_sw", "cramer_mlp", "otgan_mlp"]
 table = {}
 for name, tr in models.load(with_critic, seed=SEED).items():
-    g_, d_ = tr.generator.float(), tr.critic.float()
+    g_, d_ = tr.sampler.float(), tr.critic.float()
     zz = torch.randn(n_eval, g_.latent_dim, generator=torch.Generator().manual_seed(SEED))
     kk = dot.latent_lipschitz(g_, d_, zz).mean
     z_dot = dot.dot_latent(g_, d_, zz, kk, n_steps=25, lr=0.02)
