@@ -89,12 +89,13 @@ n_eval = N_EVAL or otgan.settings(smoke=200, book=1000)
 # FID here is computed on the features of the book's small MNIST classifier, not on Inception features: its
 # values are not comparable with published FIDs, and it is very sensitive to blur (the 1,000 real digits of the
 # baseline, blurred by a Gaussian of $\sigma$ = 1 pixel, score {glue:text}`cmp_blur_fid:.0f` against
-# {glue:text}`cmp_real_fid:.1f` unblurred).
+# {glue:text}`cmp_real_fid:.1f` unblurred). The recipes, as `ModelSpec.summary()` gives them:
 
 # %%
 NAMES = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sngan_hinge_mlp", "sw_pixel",
          "sw_features", "max_sw", "sinkhorn_mlp", "cramer_mlp", "otgan_mlp"]
 glue("cmp_budget_min", models.BUDGET_S / 60)
+display(styled(pd.DataFrame({name: models.REGISTRY[name].summary() for name in NAMES}).T, index=True))  # noqa: F821
 reference = metrics.real_vs_real(n=n_eval)
 glue("cmp_real_fid", reference["fid"])
 glue("cmp_blur_fid", calibration.corrupted_real("blur (sigma, px)", 1.0, n=n_eval, seed=SEED)["fid"])

@@ -142,6 +142,33 @@ class ModelSpec:
             cfg["budget_s"] = self.budget_s
         return cfg
 
+    def summary(self):
+        """The recipe in a few words, for tables: architecture, loss, optimizer, critic and generator steps per
+        iteration, batch size and the protocol's additions.
+
+        Example
+        -------
+        >>> REGISTRY["wgan_gp_mlp"].summary()["optimizer"]
+        'Adam 2e-04, betas (0.0, 0.9)'
+        """
+        arch = f"MLP {self.hidden}x3" if self.arch == "mlp" else f"DCGAN conv, {self.base} ch."
+        if self.generator_batch_norm:
+            arch += ", BN gen."
+        if self.spectral_norm:
+            arch += ", SN critic"
+        if self.dropout:
+            arch += f", dropout {self.dropout} critic"
+        loss = self.loss + "".join(f", {k} {v}" for k, v in self.loss_params)
+        opt = "RMSProp" if self.betas is None else "Adam"
+        opt += f" {self.lr:.0e}" + ("" if self.betas is None else f", betas {tuple(self.betas)}")
+        steps = (("scheduled " if self.critic_schedule else "") + f"{self.n_critic} critic : {self.n_generator} gen."
+                 if self.has_critic else f"no critic, {self.n_generator} gen.")
+        additions = [a for a, on in (("EMA", self.ema is not None), ("DiffAugment", bool(self.augment)),
+                                     ("bf16", self.precision == "bf16")) if on]
+        return {"architecture": arch, "loss": loss, "optimizer": opt, "steps per iteration": steps,
+                "batch": self.batch_size, "additions": ", ".join(additions) or "none",
+                "budget": f"{self.budget_s / 60:.0f} min" if self.budget_s else "steps"}
+
     def nets(self):
         """The generator and the critic (None for critic-free losses)."""
         if self.arch == "dcgan":
