@@ -257,15 +257,17 @@ fid_small, fid_large = (target_rows[f"target DOT lr={lr}"]["fid"] for lr in (0.0
 glue("px_fid_base", base["fid"])
 glue("px_fid_small", fid_small)
 glue("px_fid_large", fid_large)
-claim(min(fid_small, fid_large) > 0.9 * base["fid"], "pixel-space DOT barely moves the FID or makes it worse")
-claim(fid_large > fid_small, "a large pixel-space step degrades the digits more than a small one");
+glue("px_change_large_pct", 100 * abs(fid_large - base["fid"]) / base["fid"])
+claim(all(abs(f - base["fid"]) < 0.1 * base["fid"] for f in (fid_small, fid_large)),
+      "pixel-space DOT moves the FID by less than a tenth, with either step");
 
 # %% [markdown]
-# In pixel space the critic's gradient is a faint, noisy image: following it adds speckle rather than moving
-# strokes, and the metrics barely move or get worse (FID {glue:text}`px_fid_base:.1f` before,
-# {glue:text}`px_fid_small:.1f` after 25 steps of 0.01, {glue:text}`px_fid_large:.1f` after 25 steps of 0.1) —
-# the DOT report found the same. A small step changes little; a large one degrades the digits. The latent space is only 128-dimensional and every point of it decodes
-# to a plausible image, so the moves stay on the generator's manifold.
+# In pixel space the critic's gradient is a faint, noisy image: following it changes pixels here and there
+# rather than moving strokes, and the metrics move little (FID {glue:text}`px_fid_base:.1f` before,
+# {glue:text}`px_fid_small:.1f` after 25 steps of 0.01, {glue:text}`px_fid_large:.1f` after 25 steps of 0.1: even
+# the large step changes it by {glue:text}`px_change_large_pct:.0f`%) — the DOT report found pixel-space DOT
+# ineffective too. The latent space is only 128-dimensional and every point of it decodes to a plausible image,
+# so the moves stay on the generator's manifold.
 #
 # ## MNIST, latent space (Algorithm 2)
 #
