@@ -344,6 +344,7 @@ glue("dcgan_rare_share", hist["dcgan"][rare].max() * 100)
 fid_real = glue("fid_real_02", rows["real vs real"]["fid"])
 glue("fid_gan_mlp", rows["gan_mlp"]["fid"]), glue("fid_dcgan", rows["dcgan"]["fid"])
 minutes = {name: glue(f"minutes_{name}", tr.elapsed / 60) for name, tr in gans.items()}
+steps = {name: glue(f"steps_{name}", tr.step) for name, tr in gans.items()}
 claim(all(h.min() >= 0.01 for h in hist.values()), "both GANs make all ten digits (at least 1% each)")
 claim(hist["dcgan"][rare].max() < 0.05, "the DCGAN rarely draws its two rarest digits")
 claim(min(rows[name]["fid"] for name in gans) > 3 * fid_real, "both GANs stay far from the real-vs-real FID")
@@ -357,8 +358,10 @@ claim(rows["dcgan"]["precision"] < rows["gan_mlp"]["precision"] and rows["dcgan"
 # {glue:text}`fid_real_02:.0f`). The MLP GAN's digits are speckled but varied; the DCGAN's strokes are smooth, but
 # more of its digits are malformed (lower precision and density). This FID is computed on the book's own MNIST
 # classifier, not on Inception features: it is not comparable with published Inception-FIDs, and it is very
-# sensitive to blur (see {ref}`ch-metrics`). These are CPU budgets ({glue:text}`minutes_gan_mlp:.0f` and
-# {glue:text}`minutes_dcgan:.0f` minutes of training); the `full` profile trains longer on full MNIST.
+# sensitive to blur (see {ref}`ch-metrics`). Both had the same CPU budget ({glue:text}`minutes_gan_mlp:.0f` and
+# {glue:text}`minutes_dcgan:.0f` minutes of training); a DCGAN step costs more, so it made
+# {glue:text}`steps_dcgan:,` steps against the MLP GAN's {glue:text}`steps_gan_mlp:,`. The `full` profile trains
+# longer on full MNIST.
 #
 # ## Exercises
 #
