@@ -220,9 +220,15 @@ claim(all(row["high quality"] < 0.25 for row in n_proj_rows.values()),
 #   features of real and generated digits, over 1,000 directions.
 # - **Max-sliced** (`max_sw`, Deshpande et al. 2019): the same, with one direction, the one that separates the
 #   features most, found by projected gradient ascent on the sphere (10 steps per batch, warm-started).
+#
+# All three follow the book's protocol ({ref}`ch-comparison`): {glue:text}`sliced_budget_min:.0f` CPU-minutes of
+# one thread each, samples from an exponential moving average of the generator's weights, and (for the two with a
+# discriminator) the same random translation of real and generated digits before the discriminator and its
+# features.
 
 # %%
 sliced_models = models.load(["sw_pixel", "sw_features", "max_sw"], seed=SEED)
+glue("sliced_budget_min", models.BUDGET_S / 60)
 plotting.sample_grids(sliced_models, seed=SEED)
 plt.show()
 
