@@ -384,7 +384,7 @@ claim(0 < len(improved) < len(drop), "DOT lowers the FID of some generators with
 #   brings sharper strokes: the worst of them scores FID {glue:text}`cmp_learned_worst:.0f`, the best pixel loss
 #   {glue:text}`cmp_pixel_best:.0f`.
 # - **DOT** lowers the FID of {glue:text}`cmp_dot_improved` of the {glue:text}`cmp_dot_total` generators with a
-#   critic; the largest drops are for {glue:text}`cmp_dot_top`, models far from the data. It raises the FID of
+#   critic; the largest drops are for {glue:text}`cmp_dot_top`. It raises the FID of
 #   {glue:text}`cmp_dot_hurt`, the two best models among them, whose discriminators' scalar outputs are poor
 #   potentials ({ref}`ch-dot` explains why).
 # - **In 2-D**, after {glue:text}`toy_steps:,` generator steps ({glue:text}`toy_runs_done` of the
