@@ -341,12 +341,13 @@ glue("cmp_learned_worst", learned.max())
 precision, recall = (mnist_table[k].drop("real vs real").astype(float) for k in ("precision", "recall"))
 protocol = [n for n in NAMES if trainers[n].config.get("budget_s")]
 steps = pd.Series({n: trainers[n].step for n in protocol})
-glue("cmp_best_steps", steps[ranked[0]]), glue("cmp_second_steps", steps[ranked[1]])
+glue("cmp_best_steps", trainers[ranked[0]].step), glue("cmp_second_steps", trainers[ranked[1]].step)
 glue("cmp_second_ratio", mnist_table.loc[ranked[1], "FID / real-vs-real"])
 glue("cmp_gp_ratio", mnist_table.loc["wgan_gp_mlp", "FID / real-vs-real"])
 glue("cmp_gp_steps", steps["wgan_gp_mlp"])
 with_critic = [n for n in protocol if trainers[n].critic is not None]
-rho = glue("cmp_steps_fid_rho", float(steps[with_critic].rank().corr(fid[with_critic].astype(float).rank())))
+# Spearman's rank correlation (ties in the step counts, as in the smoke profile's equal counts, broken by order)
+rho = glue("cmp_steps_fid_rho", float(steps[with_critic].rank(method="first").corr(fid[with_critic].rank())))
 glue("cmp_n_with_critic", len(with_critic))
 glue("cmp_sinkhorn_precision", precision["sinkhorn_mlp"]), glue("cmp_sinkhorn_recall", recall["sinkhorn_mlp"])
 claim(set(ranked[:2]) == set(steps.sort_values(ascending=False).index[:2]),
