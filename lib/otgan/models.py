@@ -11,7 +11,7 @@ import os
 import torch
 
 from . import losses, nets, ot_losses
-from ._checks import choice
+from ._checks import choice, positive
 from .augment import DiffAugment
 from .data import load_mnist
 from .runtime import data_path
@@ -332,18 +332,11 @@ def shipped_path(name, must_exist=False, seed=0):
     ``<data>/<name>.seed<K>.pt`` otherwise (:func:`otgan.runtime.data_dir`, resolved at call time). With
     ``must_exist`` a missing file is a FileNotFoundError naming the command that makes it,
     ``python -m otgan.reproduce --profile book --only <name> [--seed K]``."""
-    seed = _seed(seed)
+    seed = positive(seed, "seed", integer=True, allow_zero=True)
     make = (f"python -m otgan.reproduce --profile book --only {name}" + (f" --seed {seed}" if seed else "")
             if must_exist else None)
     return data_path(f"{name}.pt" if seed == 0 else f"{name}.seed{seed}.pt", make=make)
 
-
-def _seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    return seed
 
 
 def build(name, device=None, checkpoint_path=None, data=None):
