@@ -111,8 +111,7 @@ def test_load_trains_in_smoke_and_resets_the_seed(monkeypatch):
 @pytest.mark.parametrize("name", sorted(n for n, spec in models.REGISTRY.items() if spec.budget_s is not None))
 def test_every_method_trains_under_the_protocol_its_config_says(name, monkeypatch):
     """The book's protocol: an EMA generator, augmentation wherever a critic sees digits, the equal budget (book
-    profile only). ``wgan_sn_mlp`` is the WGAN chapter's counter-example and keeps its step count;
-    ``sinkhorn_mlp`` waits for its protocol run."""
+    profile only). ``wgan_sn_mlp`` is the WGAN chapter's counter-example and keeps its step count."""
     monkeypatch.setenv("OTGAN_PROFILE", "book")
     trainer, _ = models.build(name, data=torch.zeros(8, 1, 28, 28))
     cfg = trainer.config
@@ -127,9 +126,9 @@ def test_every_method_trains_under_the_protocol_its_config_says(name, monkeypatc
     assert models.build(name, data=torch.zeros(8, 1, 28, 28))[0].budget_s is None   # smoke: a step count
 
 
-def test_all_but_two_models_follow_the_protocol():
+def test_all_but_the_counter_example_follow_the_protocol():
     outside = {n for n, spec in models.REGISTRY.items() if spec.budget_s is None}
-    assert outside == {"wgan_sn_mlp", "sinkhorn_mlp"} and len(models.REGISTRY) == 12
+    assert outside == {"wgan_sn_mlp"} and len(models.REGISTRY) == 12
 
 
 def test_wgan_clip_runs_the_reference_critic_schedule(monkeypatch):
