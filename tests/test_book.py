@@ -15,7 +15,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT
+from conftest import CHAPTERS, ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import bootstrap_cells  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.slow
@@ -227,3 +230,16 @@ def test_rendering_every_page(served, browser):
             broken[path] = found
     assert not broken, "pages that render broken:\n" + "\n".join(
         f"{path}: {kind}: {items[:4]}" for path, found in broken.items() for kind, items in found.items())
+
+
+# The Colab bootstrap cell (tests/test_install.py checks the sources) is hidden in the HTML, and the launch button
+# opens the same repository. Here, beside the other checks of the built HTML, so that the smoke build is made once
+# per worker (CI runs `pytest -n 2 --dist loadfile`).
+def test_html_hides_the_bootstrap_and_launches_the_same_repository(book_html):
+    slug = bootstrap_cells.repository_url().removeprefix("https://github.com/")
+    pages = sorted((book_html / "chapters").glob("[0-9][0-9]_*.html"))
+    assert len(pages) == len(CHAPTERS)
+    for page in pages:
+        html = page.read_text()
+        assert "Colab bootstrap" not in html and "google.colab" not in html, f"{page.name} shows the bootstrap"
+        assert f"colab.research.google.com/github/{slug}/blob/" in html, f"{page.name}: no Colab link to {slug}"

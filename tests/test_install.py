@@ -38,17 +38,6 @@ def test_bootstrap_cells_agree_with_the_one_repository_url():
     assert url in (ROOT / "README.md").read_text(), "README.md does not give the repository URL of _config.yml"
 
 
-@pytest.mark.slow
-def test_html_hides_the_bootstrap_and_launches_the_same_repository(built_book):
-    slug = bootstrap_cells.repository_url().removeprefix("https://github.com/")
-    pages = sorted((built_book / "chapters").glob("[0-9][0-9]_*.html"))
-    assert len(pages) == len(CHAPTERS)
-    for page in pages:
-        html = page.read_text()
-        assert "Colab bootstrap" not in html and "google.colab" not in html, f"{page.name} shows the bootstrap"
-        assert f"colab.research.google.com/github/{slug}/blob/" in html, f"{page.name}: no Colab link to {slug}"
-
-
 def test_repository_url_must_be_github(tmp_path):
     bad = tmp_path / "_config.yml"
     bad.write_text("repository:\n  url: https://example.org/x/y\n")
