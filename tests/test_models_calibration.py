@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 import torch
 
@@ -170,3 +172,26 @@ def test_registry_is_frozen_specs_and_every_shipped_checkpoint_matches_its_spec(
             assert checkpoint.load_checkpoint(path, map_location="cpu")["config"] == spec.config(), name
             shipped += 1
     assert shipped >= 11
+
+
+def test_run_jobs_runs_at_most_n_at_a_time_and_reports_each_exit_code(tmp_path):
+    """The scheduler behind ``reproduce --jobs N`` (each child a one-thread training process): here with children
+    that record when they start and stop, so that no data file is written."""
+    stamp = ("import sys, time, pathlib; p = pathlib.Path(sys.argv[1]); p.write_text(f'{time.time()}\\n');"
+             "time.sleep(0.4); p.write_text(p.read_text() + f'{time.time()}'); print('ran', p.name);"
+             "sys.exit(int(sys.argv[2]))")
+    cmds = [[sys.executable, "-c", stamp, str(tmp_path / f"job{i}"), str(int(i == 3))] for i in range(5)]
+    logs = [str(tmp_path / "logs" / f"job{i}.log") for i in range(5)]
+    assert reproduce.run_jobs(cmds, logs, n_jobs=2, poll_s=0.05) == [0, 0, 0, 1, 0]
+    spans = [tuple(map(float, (tmp_path / f"job{i}").read_text().split())) for i in range(5)]
+    for t in [s for s, _ in spans]:
+        assert sum(s <= t < e for s, e in spans) <= 2          # never more than two running
+    assert max(s for s, _ in spans[:2]) < min(e for _, e in spans[:2])   # the first two ran side by side
+    assert all(open(log).read().startswith("ran job") for log in logs)
+    with pytest.raises(ValueError, match="logs"):
+        reproduce.run_jobs(cmds, logs[:2])
+    with pytest.raises(ValueError, match="n_jobs"):
+        reproduce.run_jobs(cmds, logs, n_jobs=0)
+    cmd = reproduce.job_command("gan_mlp", 2, "book", "runs")
+    assert cmd[1:] == ["-m", "otgan.reproduce", "--profile", "book", "--only", "gan_mlp", "--seed", "2",
+                       "--threads", "1", "--runs-dir", "runs"]

@@ -74,3 +74,52 @@ def toy_summary(table=None):
     numbers = pd.DataFrame(numbers).set_index("index")
     numbers.index = pd.MultiIndex.from_tuples(numbers.index, names=["toy", "loss"])
     return summary, numbers
+
+
+#: The MNIST models trained with three seeds (issue 20: the three best and WGAN-GP) and the training seeds.
+SEEDED_MODELS = ("sngan_hinge_mlp", "gan_mlp", "sw_features", "wgan_gp_mlp")
+TRAINING_SEEDS = (0, 1, 2)
+SEED_COLUMNS = ("fid", "FID / real-vs-real", "precision", "recall", "coverage", "smallest class share", "steps")
+
+
+def seed_spread(names=SEEDED_MODELS, seeds=TRAINING_SEEDS, n=1000, real_fid=None, eval_seed=0, loaded=None):
+    """Each model of ``names`` trained with every training seed of ``seeds`` (:func:`otgan.models.load`, seed
+    K: ``data/<name>.seedK.pt`` in the ``book`` profile), evaluated the same way (EMA generator, ``n`` samples
+    from the latent stream ``eval_seed`` against the held-out digits, :func:`otgan.metrics.evaluate`).
+
+    Parameters
+    ----------
+    real_fid : float, optional
+        The real-vs-real FID, for the ratio column (default: :func:`otgan.metrics.real_vs_real` with ``n``).
+    loaded : dict, optional
+        ``{(name, seed): Trainer}`` already loaded (e.g. the chapter's seed-0 models), reused instead of loading.
+
+    Returns
+    -------
+    runs : DataFrame
+        One row per (model, seed): :data:`SEED_COLUMNS`.
+    summary : DataFrame
+        One row per model: each column's mean ± standard deviation over the seeds (strings), and ``seeds``.
+    """
+    from . import metrics, models
+
+    if not names or not seeds:
+        raise ValueError("names and seeds must be non-empty")
+    real_fid = real_fid or metrics.real_vs_real(n=n)["fid"]
+    loaded = dict(loaded or {})
+    rows = []
+    for seed in seeds:
+        missing = [name for name in names if (name, seed) not in loaded]
+        loaded.update({(name, seed): tr for name, tr in models.load(missing, seed=seed).items()} if missing else {})
+        for name in names:
+            tr = loaded[(name, seed)]
+            r = metrics.evaluate(tr.sampler.float(), n=n, seed=eval_seed)
+            rows.append({"model": name, "seed": seed, "fid": r["fid"], "FID / real-vs-real": r["fid"] / real_fid,
+                         "precision": r["precision"], "recall": r["recall"], "coverage": r["coverage"],
+                         "smallest class share": float(min(r["class_hist"])), "steps": tr.step})
+    runs = pd.DataFrame(rows).set_index(["model", "seed"])
+    digits = {"fid": 1, "FID / real-vs-real": 2, "steps": 0}
+    summary = pd.DataFrame({name: {c: _mean_spread(runs.loc[name][c], digits.get(c, 3)) for c in SEED_COLUMNS}
+                            for name in names}).T
+    summary["seeds"] = [len(runs.loc[name]) for name in names]
+    return runs, summary

@@ -3,6 +3,7 @@
     python -m otgan.reproduce --profile book              # every model, one after the other
     python -m otgan.reproduce --profile book --only wgan_gp_mlp
     python -m otgan.reproduce --profile book --only toys  # the 2-D toys: sweep, table, shipped toy models
+    python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
 
 Each model trains with an atomic checkpoint in ``runs/<name>.pt`` (a killed run resumes from it), then is
 exported in float16 with its config, history and metrics to ``data/<name>.pt``; a model whose export exists
@@ -11,11 +12,14 @@ three seeds per pair, the seed-0 models) are written to ``data/toys/`` (resumabl
 """
 import argparse
 import os
+import subprocess
+import sys
 import time
 
 import torch
 
 from . import metrics, models, toys
+from ._checks import positive
 from .checkpoint import load_checkpoint
 from .runtime import PROFILE_VARIABLE, describe, seed_everything
 
@@ -54,14 +58,54 @@ def reproduce(names, runs_dir="runs", force=False, seed=0):
     return summary
 
 
+def job_command(name, seed, profile, runs_dir="runs", force=False):
+    """The command line that trains one (model, training seed) job in its own process on one CPU thread."""
+    cmd = [sys.executable, "-m", "otgan.reproduce", "--profile", profile, "--only", name, "--seed", str(seed),
+           "--threads", "1", "--runs-dir", runs_dir]
+    return cmd + (["--force"] if force else [])
+
+
+def run_jobs(commands, logs, n_jobs=2, poll_s=1.0):
+    """Run ``commands`` (argument lists), at most ``n_jobs`` at a time in the order given, each one's output to
+    its file of ``logs``; wait for all of them.
+
+    A job that is interrupted (the machine stops, the session ends) resumes from its checkpoint when the same
+    command is run again; jobs already shipped are skipped by the child itself.
+
+    Returns
+    -------
+    list of int
+        The exit codes, in the order of ``commands``.
+    """
+    positive(n_jobs, "n_jobs", integer=True)
+    if len(logs) != len(commands):
+        raise ValueError(f"logs must give one file per command: {len(logs)} logs for {len(commands)} commands")
+    pending, running, codes = list(range(len(commands))), {}, [None] * len(commands)
+    while pending or running:
+        while pending and len(running) < n_jobs:
+            i = pending.pop(0)
+            os.makedirs(os.path.dirname(os.path.abspath(logs[i])), exist_ok=True)
+            with open(logs[i], "w") as log:
+                running[i] = subprocess.Popen(commands[i], stdout=log, stderr=subprocess.STDOUT)
+        for i, proc in list(running.items()):
+            if proc.poll() is not None:
+                codes[i] = proc.returncode
+                del running[i]
+        if running:
+            time.sleep(poll_s)
+    return codes
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", choices=["smoke", "book", "full"], default="book")
     parser.add_argument("--only", nargs="*", choices=sorted(models.REGISTRY) + ["toys", "flow"], default=None)
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
-    parser.add_argument("--seed", type=int, default=0, help="training seed of the MNIST models (0: the shipped "
-                        "data/NAME.pt; K > 0: data/NAME.seedK.pt)")
+    parser.add_argument("--seed", type=int, nargs="+", default=[0], help="training seeds of the MNIST models "
+                        "(0: the shipped data/NAME.pt; K > 0: data/NAME.seedK.pt)")
+    parser.add_argument("--jobs", type=int, default=1, help="MNIST (model, seed) jobs run side by side, each in "
+                        "its own process on one CPU thread, logging to RUNS_DIR/NAME[.seedK].log")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     parser.add_argument("--shard", default="0/1", help="K/N: with --only toys, this process does every N-th job "
                         "from K (run N processes side by side)")
@@ -72,8 +116,20 @@ def main(argv=None):
     print(describe())
     t0 = time.perf_counter()
     names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("toys", "flow")]
-    if names:
-        reproduce(names, args.runs_dir, args.force, seed=args.seed)
+    jobs = [(name, seed) for seed in args.seed for name in names]
+    if args.jobs > 1 and len(jobs) > 1:
+        logs = [os.path.join(args.runs_dir, f"{n}.seed{s}.log" if s else f"{n}.log") for n, s in jobs]
+        print(f"{len(jobs)} jobs, {args.jobs} at a time; logs: {', '.join(logs)}", flush=True)
+        codes = run_jobs([job_command(n, s, args.profile, args.runs_dir, args.force) for n, s in jobs], logs,
+                         args.jobs)
+        for (n, s), log, code in zip(jobs, logs, codes):
+            print(f"{n} seed {s}: {'done' if code == 0 else f'FAILED (exit {code})'}, log {log}")
+        if any(codes):
+            raise SystemExit(1)
+    else:
+        for seed in args.seed:
+            if names:
+                reproduce(names, args.runs_dir, args.force, seed=seed)
     if args.only is None or "toys" in args.only:
         t1 = time.perf_counter()
         table = toys.reproduce(force=args.force, shard=tuple(int(v) for v in args.shard.split("/")))
