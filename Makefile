@@ -56,9 +56,10 @@ chromium:
 # Unit tests of lib/, every chapter executed in the smoke profile (nbval), a papermill run, the wheel install and
 # a Colab-style run, the smoke build of the book and its check in headless Chromium. Two workers of one thread each
 # (pytest-xdist): a file's tests run on one worker in order (a notebook's cells share its kernel; the book's checks
-# share its smoke build), while the other worker runs the rest.
+# share its smoke build), in collection order (no reordering by size), so the book's build, collected first,
+# starts at once on one worker while the other runs the rest.
 test: venv chromium
-	OTGAN_PROFILE=smoke OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile
+	OTGAN_PROFILE=smoke OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # Unit tests only (seconds).
 test-fast: venv
