@@ -44,6 +44,8 @@ SEED = 0
 N_EVAL = None  # MNIST samples per evaluation; None: profile default (1,000 in book)
 
 # %% tags=["hide-cell"]
+import contextlib
+import io
 import warnings
 
 import matplotlib.pyplot as plt
@@ -173,9 +175,10 @@ plt.show()
 # second table gives every run.
 
 # %%
-seed_runs, seed_summary = comparison.seed_spread(n=n_eval, real_fid=reference["fid"], eval_seed=SEED,
-                                                 loaded={(name, SEED): trainers[name]
-                                                         for name in comparison.SEEDED_MODELS})
+with contextlib.redirect_stdout(io.StringIO()):  # one "loaded ..." line per run: the tables say what was loaded
+    seed_runs, seed_summary = comparison.seed_spread(n=n_eval, real_fid=reference["fid"], eval_seed=SEED,
+                                                     loaded={(name, SEED): trainers[name]
+                                                             for name in comparison.SEEDED_MODELS})
 display(styled(seed_summary, index=True))  # noqa: F821 - IPython builtin
 display(styled(seed_runs.unstack("seed")[["fid", "precision", "recall"]], index=True))  # noqa: F821
 seed_fid = seed_runs["fid"].groupby("model")
@@ -191,7 +194,7 @@ claim(abs(fid_mean[top2[0]] - fid_mean[top2[1]]) < fid_sd[top2].max(),
       "over three seeds the two best models' mean FIDs are within one standard deviation of each other")
 claim(fid_mean[top2].max() < fid_mean["sw_features"] < fid_mean["wgan_gp_mlp"],
       "the order of the means: the two best, then SW on features, then WGAN-GP")
-claim(fid_min["wgan_gp_mlp"] > fid_max[top2].max(), "WGAN-GP's best seed is worse than every seed of the two best")
+claim(fid_min["wgan_gp_mlp"] > fid_max[top2].max(), "WGAN-GP's best seed is worse than every seed of the two best");
 
 # %% [markdown]
 # Over three seeds the two best models cannot be told apart: the non-saturating MLP GAN scores
