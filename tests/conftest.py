@@ -25,4 +25,3 @@ def built_book(tmp_path_factory, smoke_env):
                           env=smoke_env, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, f"jupyter-book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
     return out / "_build" / "html"
-

@@ -110,7 +110,8 @@ def seed_spread(names=SEEDED_MODELS, seeds=TRAINING_SEEDS, n=1000, real_fid=None
     rows = []
     for seed in seeds:
         missing = [name for name in names if (name, seed) not in loaded]
-        loaded.update({(name, seed): tr for name, tr in models.load(missing, seed=seed).items()} if missing else {})
+        if missing:
+            loaded.update({(name, seed): tr for name, tr in models.load(missing, seed=seed).items()})
         for name in names:
             tr = loaded[(name, seed)]
             r = metrics.evaluate(tr.sampler.float(), n=n, seed=eval_seed)
