@@ -348,7 +348,7 @@ pd.DataFrame({METHODS[m]: {"K_eff (last)": kh[-1][1], "K_eff (mean over training
 # $n_{critic} = 5$; spectral norm with the hinge loss as Miyato et al. trained it: Adam $\beta = (0, 0.9)$,
 # $n_{critic} = 1$; gradient penalty as in Gulrajani et al.'s toy code: $\lambda = 0.1$, Adam
 # $\beta = (0.5, 0.9)$, $n_{critic} = 5$), the learning rate that won a sweep over
-# $\{10^{-4}, 3\cdot10^{-4}, 10^{-3}\}$, decayed linearly to zero, and samples drawn from an exponential moving
+# $\{10^{-4}, 3\cdot10^{-4}, 10^{-3}, 3\cdot10^{-3}\}$, decayed linearly to zero, and samples drawn from an exponential moving
 # average of the generator's weights ({ref}`ch-comparison` has the sweep, every other loss and the seeds). The
 # `book` profile loads the shipped models (`otgan.toys.load`). Titles: modes covered and the exact $W_1$ of the
 # 2,000 samples shown to 2,000 fresh target points; two fresh samples of the target itself are {glue:text}`toy_floor_8g:.3f` apart (the floor).
@@ -384,8 +384,8 @@ glue("toy8_best_wgan", toys.LABELS[TOY_WGANS[best_wgan]])
 glue("toy8_best_ratio_wgan", w1s_8g[best_wgan] / floor_8g)
 claim(all(modes_8g[m] == 8 for m in ("sn", "hinge", "gp")),
       "spectral norm (with either loss) and the gradient penalty cover all 8 modes")
-claim(min(hq_8g["gp"], hq_8g["hinge"]) > hq_8g["sn"] + 0.05,
-      "the penalty and the hinge loss put more samples on the modes than the plain-loss SN")
+claim(max(hq_8g[m] for m in ("sn", "hinge", "gp")) - min(hq_8g[m] for m in ("sn", "hinge", "gp")) < 0.05,
+      "on 8 Gaussians the plain-loss SN, the hinge loss and the penalty put about as many samples on the modes")
 claim(max(w1s_8g, key=w1s_8g.get) == "clip" and min(hq_8g, key=hq_8g.get) == "clip" and modes_8g["clip"] < 8,
       "the clipped generator is the furthest from the target, has the fewest samples on the modes, misses modes")
 claim(w1s_8g[best_wgan] < 3 * floor_8g, "the best toy WGAN is within three times the floor");
@@ -395,9 +395,11 @@ claim(w1s_8g[best_wgan] < 3 * floor_8g, "the best toy WGAN is within three times
 # (top row). The closest to the target is {glue:text}`toy8_best_wgan`, at {glue:text}`toy8_best_ratio_wgan:.1f`
 # times the floor. The gradient penalty ($W_1$ {glue:text}`toy8_gp_w1:.3f`, high-quality rate
 # {glue:text}`toy8_gp_hq:.2f`) and spectral normalization with the hinge loss ({glue:text}`toy8_hinge_w1:.3f`,
-# {glue:text}`toy8_hinge_hq:.2f`) put most samples on the modes; with the plain Wasserstein loss spectral
-# normalization has found the modes too ({glue:text}`toy8_sn_w1:.3f`) but leaves more samples on the bridges
-# between them (high-quality rate {glue:text}`toy8_sn_hq:.2f`). Clipping is the slowest: its generator is the
+# {glue:text}`toy8_hinge_hq:.2f`) put most samples on the modes, and so does spectral normalization with the
+# plain Wasserstein loss ({glue:text}`toy8_sn_w1:.3f`, {glue:text}`toy8_sn_hq:.2f`): in 2-D its flat critic
+# (measured on MNIST below) still points the generator the right way. The samples the three leave off the modes
+# lie on thin bridges between neighbouring modes, where a continuous generator must cross from one mode to the
+# next. Clipping is the slowest: its generator is the
 # furthest from the target ($W_1$ {glue:text}`toy8_clip_w1:.3f`, {glue:text}`toy8_clip_modes` of 8 modes,
 # high-quality rate {glue:text}`toy8_clip_hq:.2f`), as its flat critic predicts. The critics (bottom row, colour
 # bars in critic units) show why the generated points (orange) move: each generated point climbs its critic's

@@ -108,7 +108,8 @@ n_eval = N_EVAL or otgan.settings(smoke=200, book=1000)
 #
 # A typical imperfect generator: the WGAN-GP of {ref}`ch-comparison` on 25 Gaussians and on the Swiss roll,
 # stopped at generator step {glue:text}`dot_start_step:,`, long before it converges: on 25 Gaussians its samples
-# spread over the grid with only {glue:text}`dot_25g_modes_before` of the 25 modes marked; on the Swiss roll they
+# spread over the grid, {glue:text}`dot_25g_modes_before` of the 25 modes marked and few samples on them
+# (high-quality rate {glue:text}`dot_25g_hq_before:.2f`); on the Swiss roll they
 # already follow the roll, more loosely than the converged model. Its nets are made by
 # `python -m otgan.reproduce --profile book --only toys` and loaded in the `book` profile. Its critic is then
 # refitted to convergence against the frozen generator (DOT needs the potential of the *current* generator).
@@ -174,8 +175,9 @@ glue("dot_swiss_hq_exact_k", rs["HQ (K x 1.0)"])
 glue("dot_25g_modes_exact_k", int(r25["modes (K x 1.0)"]))
 claim(all(abs(r["W1 (K x 1.0)"] - r["W1 before"]) < 0.15 * r["W1 before"] for r in rows_.values()),
       "with K_eff as estimated the samples move little (W1 changes by less than 15%)")
-claim(r25["modes before"] < 10 and r25["HQ before"] < 0.3, "the early generator marks only a few of the 25 modes")
-claim(r25["modes (K x 0.8)"] > 2 * r25["modes before"] and r25["HQ (K x 0.8)"] > 2 * r25["HQ before"]
+claim(r25["modes before"] < 20 and r25["HQ before"] < 0.3,
+      "the early generator misses modes and puts few samples on the 25 modes")
+claim(r25["modes (K x 0.8)"] >= r25["modes before"] + 5 and r25["HQ (K x 0.8)"] > 2 * r25["HQ before"]
       and r25["W1 (K x 0.8)"] < 0.85 * r25["W1 before"],
       "with the 0.8 factor the 25-Gaussian samples travel into the modes: more modes, higher HQ, lower W1")
 claim(rs["W1 (K x 0.8)"] > rs["W1 before"], "on the Swiss roll the 0.8 factor overshoots: W1 rises")
@@ -207,8 +209,8 @@ plt.show()
 # from {glue:text}`dot_25g_hq_before:.2f` to {glue:text}`dot_25g_hq_after:.2f`, and $W_1$ drops by
 # {glue:text}`dot_25g_w1_drop:.0%` (to {glue:text}`dot_25g_w1_after:.3f`). On the Swiss roll the generator is
 # already close (high-quality rate {glue:text}`dot_swiss_hq_before:.2f`) and the same factor overshoots: $W_1$
-# rises to {glue:text}`dot_swiss_w1_after:.3f` and the high-quality rate falls to
-# {glue:text}`dot_swiss_hq_after:.2f`, while the estimated $K_{eff}$ improves both (high-quality rate
+# rises to {glue:text}`dot_swiss_w1_after:.3f` (high-quality rate {glue:text}`dot_swiss_hq_after:.2f`), while
+# the estimated $K_{eff}$ improves both (high-quality rate
 # {glue:text}`dot_swiss_hq_exact_k:.2f`). The factor is a step size: how far the critic may pull depends on how
 # far the generator is from the data. The exercise at the end sweeps the factor; scaled further down the samples
 # overshoot and run off, since the critic is only meaningful near the data. The animation plays the 200 steps

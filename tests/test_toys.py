@@ -76,6 +76,7 @@ def test_best_lr_prefers_the_lowest_w1_relative_to_the_floor():
 def test_reproduce_ships_models_the_book_profile_loads(tmp_data, monkeypatch):
     monkeypatch.setenv("OTGAN_PROFILE", "smoke")
     monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "SWEEP_TOYS", ("8gaussians",))
     monkeypatch.setattr(toys, "LOSSES", ("wgan-gp", "sliced"))
     monkeypatch.setattr(toys, "SEEDS", (0, 1))
     monkeypatch.setattr(toys, "EARLY_STEP", 4)
@@ -108,6 +109,38 @@ def test_reproduce_ships_models_the_book_profile_loads(tmp_data, monkeypatch):
         toys.load("8gaussians", "sliced")
 
 
+def test_reproduce_reruns_what_another_recipe_or_grid_made(tmp_data, monkeypatch):
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "SWEEP_TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "LOSSES", ("sliced", "sinkhorn"))
+    monkeypatch.setattr(toys, "SEEDS", (0,))
+    monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
+    toys.reproduce(log=lambda *a: None)
+    runs = []
+    real_train = toys.train
+
+    def counting(toy, loss, *a, **k):
+        runs.append((loss, k.get("curve_every") is not None))
+        return real_train(toy, loss, *a, **k)
+
+    monkeypatch.setattr(toys, "train", counting)
+    # a changed recipe: the sweep and the table run that loss again, and only it
+    monkeypatch.setitem(toys.RECIPES, "sliced", {**toys.RECIPES["sliced"], "n_projections": 7})
+    table = toys.reproduce(log=lambda *a: None)
+    assert sorted(runs) == [("sliced", False), ("sliced", True)]
+    assert all(toys._current(r) for r in table["rows"]) and len(table["rows"]) == 2
+    assert [r["config"]["n_projections"] for r in toys.load_sweep()["rows"] if r["loss"] == "sliced"] == [7]
+    # a wider learning-rate grid: the whole sweep again (the table too where the chosen rate moved)
+    runs.clear()
+    monkeypatch.setattr(toys, "LR_GRID", (1e-3, 3e-3))
+    toys.reproduce(log=lambda *a: None)
+    sweep = toys.load_sweep()
+    assert sweep["lrs"] == [1e-3, 3e-3] and {(r["loss"], r["lr"]) for r in sweep["rows"]} == {
+        (loss, lr) for loss in ("sliced", "sinkhorn") for lr in (1e-3, 3e-3)}
+    assert sum(swept for _, swept in runs) == 4
+
+
 def test_summary_table_has_mean_spread_and_the_floor():
     rows = [{"toy": "8gaussians", "loss": "wgan-gp", "seed": s, "W1": w, "W2": w + 0.1, "modes_covered": m,
              "n_modes": 8, "high_quality": 0.9, "ms per step": 10.0, "steps to converge": 500}
@@ -127,6 +160,7 @@ def test_two_shards_share_the_work_and_merge_their_rows(tmp_data, monkeypatch):
 
     monkeypatch.setenv("OTGAN_PROFILE", "smoke")
     monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "SWEEP_TOYS", ("8gaussians",))
     monkeypatch.setattr(toys, "LOSSES", ("sliced", "sinkhorn"))
     monkeypatch.setattr(toys, "SEEDS", (0, 1))
     monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
@@ -160,6 +194,7 @@ def test_a_shard_without_its_partner_times_out_naming_the_missing_losses(tmp_dat
     that names the losses whose sweep rows never came."""
     monkeypatch.setenv("OTGAN_PROFILE", "smoke")
     monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "SWEEP_TOYS", ("8gaussians",))
     monkeypatch.setattr(toys, "LOSSES", ("sliced", "sinkhorn"))
     monkeypatch.setattr(toys, "SEEDS", (0,))
     monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
