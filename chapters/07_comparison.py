@@ -443,7 +443,11 @@ claim(0 < len(improved) < len(drop), "DOT lowers the FID of some generators with
 #   {glue:text}`toy8_best_ratio:.1f` times the floor of {glue:text}`toy8_floor:.3f`, and the best high-quality
 #   rate, {glue:text}`toy8_hq_best`'s {glue:text}`toy8_hq_best_value:.2f`, still leaves samples on the bridges
 #   between modes: no loss has converged to the sharp mixture. 25 Gaussians is harder: the best,
-#   {glue:text}`toy25_best`, covers {glue:text}`toy25_best_modes:.0f` of the 25 modes. On the Swiss roll
+#   {glue:text}`toy25_best`, covers {glue:text}`toy25_best_modes:.0f` of the 25 modes. In the figure the
+#   two GAN losses, SN hinge, WGAN-GP, Cramér and OT-GAN have found the outer modes and joined them by bridges
+#   along the edges of the grid, with few samples on the inner modes yet; clipping, the plain-loss SN and the two
+#   critic-free losses spread their samples over the whole square.
+#   On the Swiss roll
 #   {glue:text}`swiss_n_within` of the {glue:text}`swiss_n` losses are within twice the floor
 #   ({glue:text}`swiss_within`). The vanilla GAN's two losses, with the same nets, budget and weight averaging,
 #   do not collapse on 8 Gaussians (every seed covers at least 7 of the 8 modes): the minimax generator covers
