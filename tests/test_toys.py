@@ -23,6 +23,16 @@ def _path(root, name, make):
     return path
 
 
+def _small_grid(monkeypatch, losses, seeds):
+    """The smoke profile on 8 Gaussians only (sweep and table), one learning rate, ``losses`` and ``seeds``."""
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "SWEEP_TOYS", ("8gaussians",))
+    monkeypatch.setattr(toys, "LOSSES", losses)
+    monkeypatch.setattr(toys, "SEEDS", seeds)
+    monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
+
+
 @pytest.mark.parametrize("loss", toys.LOSSES)
 def test_every_recipe_trains_and_follows_its_paper(loss):
     torch.manual_seed(0)
@@ -74,13 +84,8 @@ def test_best_lr_prefers_the_lowest_w1_relative_to_the_floor():
 
 
 def test_reproduce_ships_models_the_book_profile_loads(tmp_data, monkeypatch):
-    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
-    monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
-    monkeypatch.setattr(toys, "SWEEP_TOYS", ("8gaussians",))
-    monkeypatch.setattr(toys, "LOSSES", ("wgan-gp", "sliced"))
-    monkeypatch.setattr(toys, "SEEDS", (0, 1))
+    _small_grid(monkeypatch, losses=("wgan-gp", "sliced"), seeds=(0, 1))
     monkeypatch.setattr(toys, "EARLY_STEP", 4)
-    monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
     table = toys.reproduce(log=lambda *a: None)
     assert {(r["loss"], r["seed"]) for r in table["rows"]} == {("wgan-gp", 0), ("wgan-gp", 1), ("sliced", 0),
                                                                ("sliced", 1)}
@@ -110,12 +115,7 @@ def test_reproduce_ships_models_the_book_profile_loads(tmp_data, monkeypatch):
 
 
 def test_reproduce_reruns_what_another_recipe_or_grid_made(tmp_data, monkeypatch):
-    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
-    monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
-    monkeypatch.setattr(toys, "SWEEP_TOYS", ("8gaussians",))
-    monkeypatch.setattr(toys, "LOSSES", ("sliced", "sinkhorn"))
-    monkeypatch.setattr(toys, "SEEDS", (0,))
-    monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
+    _small_grid(monkeypatch, losses=("sliced", "sinkhorn"), seeds=(0,))
     toys.reproduce(log=lambda *a: None)
     runs = []
     real_train = toys.train
@@ -158,12 +158,7 @@ def test_two_shards_share_the_work_and_merge_their_rows(tmp_data, monkeypatch):
     and the table holds every row once."""
     import threading
 
-    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
-    monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
-    monkeypatch.setattr(toys, "SWEEP_TOYS", ("8gaussians",))
-    monkeypatch.setattr(toys, "LOSSES", ("sliced", "sinkhorn"))
-    monkeypatch.setattr(toys, "SEEDS", (0, 1))
-    monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
+    _small_grid(monkeypatch, losses=("sliced", "sinkhorn"), seeds=(0, 1))
     logs = {0: [], 1: []}
     errors = []
 
@@ -192,11 +187,6 @@ def test_two_shards_share_the_work_and_merge_their_rows(tmp_data, monkeypatch):
 def test_a_shard_without_its_partner_times_out_naming_the_missing_losses(tmp_data, monkeypatch):
     """``--shard 0/2`` alone sweeps its half and, instead of waiting forever for shard 1, stops with an error
     that names the losses whose sweep rows never came."""
-    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
-    monkeypatch.setattr(toys, "TOYS", ("8gaussians",))
-    monkeypatch.setattr(toys, "SWEEP_TOYS", ("8gaussians",))
-    monkeypatch.setattr(toys, "LOSSES", ("sliced", "sinkhorn"))
-    monkeypatch.setattr(toys, "SEEDS", (0,))
-    monkeypatch.setattr(toys, "LR_GRID", (1e-3,))
+    _small_grid(monkeypatch, losses=("sliced", "sinkhorn"), seeds=(0,))
     with pytest.raises(TimeoutError, match=r"sinkhorn.*--shard"):
         toys.reproduce(log=lambda *a: None, shard=(0, 2), wait_s=0.0)
