@@ -61,7 +61,7 @@ RECIPES = {
     # 8 modes on every seed after 4,000 steps; with 0.1 it covered 8/8 (high-quality rate 0.71, measured here)
     "cramer": {"n_critic": 5, "betas": (0.5, 0.9), "lambda": 0.1},
     "otgan": {"n_critic": 1, "n_generator": 3, "betas": (0.5, 0.999), "eps": 0.1, "n_iter": 10, "batch_size": 128},
-    # the same minibatch bias as the sliced loss, and a blur of sqrt(eps) in the units of the toy: on 8 Gaussians
+    # the minibatch bias of the sliced loss (below), and a blur of sqrt(eps) in the units of the toy: on 8 Gaussians
     # after 4,000 steps the high-quality rate was 0.30 at batch 128, eps 0.1; 0.54 at 256, eps 0.05 (47 ms/step);
     # 0.65 at 512, eps 0.05 (162 ms/step, too slow for three toys and three seeds here; measured here)
     "sinkhorn": {"n_critic": 0, "betas": (0.5, 0.999), "eps": 0.05, "n_iter": 30, "batch_size": 256},
