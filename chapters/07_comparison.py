@@ -267,7 +267,8 @@ styled(pd.DataFrame(sampling_rows).T, index=True)
 toy_data = otgan.toys.load_table()
 toy_summary, toy_numbers = comparison.toy_summary(toy_data)
 glue("toy_steps", toy_data["steps"])
-toy_summary.style.set_table_styles([{"selector": "td, th", "props": "font-size: 0.8em; padding: 2px 6px;"}])
+SMALL_TABLE = [{"selector": "td, th", "props": "font-size: 0.8em; padding: 2px 6px;"}]  # wide 2-D tables
+toy_summary.style.set_table_styles(SMALL_TABLE)
 
 # %% [markdown]
 # The sweep: every loss for {glue:text}`toy_sweep_steps` generator steps on 8 Gaussians and on 25 Gaussians at
@@ -285,8 +286,7 @@ sweep_table = sweep_table.reindex([l for l in comparison.TOY_LOSSES if l in swee
 sweep_table.columns = [f"W1 {toy.replace('gaussians', ' Gauss.')}, lr {lr:.0e}" for toy, lr in sweep_table.columns]
 sweep_table["chosen lr"] = [f"{toy_data['lrs'][l]:.0e}" for l in sweep_table.index]
 sweep_table.index = [otgan.toys.LABELS[l] for l in sweep_table.index]
-sweep_table.round(3).style.format(precision=3).set_table_styles(
-    [{"selector": "td, th", "props": "font-size: 0.8em; padding: 2px 6px;"}])
+sweep_table.style.format(precision=3).set_table_styles(SMALL_TABLE)
 
 # %% [markdown]
 # The shipped seed-0 generators, 2,000 samples each over the target (grey; titles: modes and $W_1$ of the samples
