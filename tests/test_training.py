@@ -353,3 +353,34 @@ def test_linear_lr_decay_follows_the_step_and_survives_resume(tmp_path):
     with pytest.raises(ValueError, match="lr_decay"):
         training.Trainer(nets.MLPGenerator(2, 2, hidden=(4,)), None, torch.zeros(4, 2), lambda c, r, f: f.sum(),
                          n_critic=0, lr_decay="cosine")
+
+
+def test_standing_statistics_measure_the_ema_weights_own_activations(tmp_path):
+    otgan.seed_everything(0)
+    g = nets.MLPGenerator(3, 2, hidden=(16,), batch_norm=True)
+    tr = training.Trainer(g, nets.MLPCritic(2, hidden=(16,)), data.toy("8gaussians").sample,
+                          losses.hinge_generator_loss, losses.hinge_critic_loss, batch_size=32, ema=0.9,
+                          standing_stats=True, config={"name": "stand"})
+    tr.train(10, progress=False)
+    ema = tr.ema_generator
+    bn = next(m for m in ema.modules() if isinstance(m, torch.nn.BatchNorm1d))
+    raw_bn = next(m for m in tr.generator.modules() if isinstance(m, torch.nn.BatchNorm1d))
+    assert not torch.allclose(bn.running_mean, raw_bn.running_mean)   # no longer the raw generator's copy
+    # the exact mean / unbiased variance of the first layer's pre-activations of the EMA weights on the same latents
+    gen = torch.Generator().manual_seed(0)
+    z = torch.cat([nets.sample_latent(256, 3, generator=gen) for _ in range(50)])
+    first = next(m for m in ema.modules() if isinstance(m, torch.nn.Linear))
+    pre = first(z).view(50, 256, -1)
+    assert torch.allclose(bn.running_mean, pre.mean(1).mean(0), atol=1e-5)
+    assert torch.allclose(bn.running_var, pre.var(1, unbiased=True).mean(0), rtol=1e-4)
+    assert not ema.training and bn.momentum == raw_bn.momentum
+    # deterministic, and applied again when the export is loaded
+    tr.export(tmp_path / "s.pt")
+    back = training.Trainer(nets.MLPGenerator(3, 2, hidden=(16,), batch_norm=True), nets.MLPCritic(2, hidden=(16,)),
+                            data.toy("8gaussians").sample, losses.hinge_generator_loss, losses.hinge_critic_loss,
+                            ema=0.9, standing_stats=True, config={"name": "stand"}).load_exported(tmp_path / "s.pt")
+    back_bn = next(m for m in back.ema_generator.modules() if isinstance(m, torch.nn.BatchNorm1d))
+    assert torch.allclose(back_bn.running_mean, bn.running_mean, atol=1e-2)
+    assert training.standing_statistics(nets.MLPGenerator(3, 2, hidden=(8,))) == 0      # no batch norm: untouched
+    with pytest.raises(ValueError, match="n_batches"):
+        training.standing_statistics(ema, n_batches=0)

@@ -338,16 +338,20 @@ def shipped_path(name, must_exist=False, seed=0):
 
 
 def build(name, device=None, checkpoint_path=None, data=None):
-    """A :class:`Trainer` for the model ``name`` (made from ``REGISTRY[name]``, a :class:`ModelSpec`) and its
-    number of steps in the active profile.
+    """A :class:`Trainer` for the model ``name`` (made from ``REGISTRY[name]``, a :class:`ModelSpec`, or from a
+    :class:`ModelSpec` passed as ``name``: a variant such as the learning-rate sweep's) and its number of steps in
+    the active profile.
 
     Returns
     -------
     trainer : Trainer
     n_steps : int
     """
-    choice(name, "name", REGISTRY)
-    spec = REGISTRY[name]
+    if isinstance(name, ModelSpec):
+        spec = name
+    else:
+        choice(name, "name", REGISTRY)
+        spec = REGISTRY[name]
     dev = device or default_device()
     g, d = spec.nets()
     g_loss, c_loss, hooks = spec.losses()
@@ -360,7 +364,7 @@ def build(name, device=None, checkpoint_path=None, data=None):
                                                             if spec.critic_schedule else spec.n_critic),
                       critic_hooks=hooks, config=spec.config(), checkpoint_path=checkpoint_path,
                       checkpoint_every=500, device=dev, n_generator=spec.n_generator, ema=spec.ema,
-                      augment=augment, precision=spec.precision,
+                      augment=augment, precision=spec.precision, standing_stats=spec.ema is not None,
                       budget_s=spec.budget_s if spec.budget_s is not None and profile() == "book" else None)
     return trainer, settings(*spec.steps)
 

@@ -68,6 +68,54 @@ def update_ema(ema, model, decay):
         be.copy_(b)
 
 
+@torch.no_grad()
+def standing_statistics(generator, n_batches=50, batch_size=256, latent="gaussian", seed=0):
+    """Recompute the batch-norm statistics of ``generator`` for its own weights ("standing statistics").
+
+    An EMA generator's weights are an average, but the batch-norm running statistics it inherits (copied by
+    :func:`update_ema`) were measured on the raw generator's activations. This resets them and measures the exact
+    mean and variance of every batch-norm layer over ``n_batches`` batches of ``batch_size`` latent codes,
+
+    .. math:: \mu = \frac{1}{B} \sum_b \mu_b, \qquad \sigma^2 = \frac{1}{B} \sum_b \sigma_b^2
+        \quad\text{(cumulative average, momentum None)},
+
+    from a fixed latent stream ``seed``, so it is deterministic. The generator is left in eval mode.
+
+    Parameters
+    ----------
+    generator : nn.Module
+        With ``latent_dim``; a generator without batch norm is returned unchanged.
+
+    Returns
+    -------
+    int
+        The number of batch-norm layers recalibrated.
+
+    References
+    ----------
+    Brock, Donahue, Simonyan (2019), "Large Scale GAN Training for High Fidelity Natural Image Synthesis", ICLR
+    (Appendix C.1, standing statistics).
+    """
+    positive(n_batches, "n_batches", integer=True)
+    positive(batch_size, "batch_size", integer=True)
+    bns = [m for m in generator.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not bns:
+        return 0
+    momenta = [m.momentum for m in bns]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None
+    device = next(generator.parameters()).device
+    gen = torch.Generator().manual_seed(seed)
+    generator.train()
+    for _ in range(n_batches):
+        generator(sample_latent(batch_size, generator.latent_dim, latent, generator=gen).to(device))
+    for m, momentum in zip(bns, momenta):
+        m.momentum = momentum
+    generator.eval()
+    return len(bns)
+
+
 def _grad_norm(params):
     return torch.nn.utils.clip_grad_norm_(params, float("inf"))
 
@@ -117,12 +165,17 @@ class Trainer:
         jobs; otherwise, and on CUDA, it is wall-clock time.
     lr_decay : {None, "linear"}
         ``"linear"``: every learning rate decays linearly to zero over the ``n_steps`` of :meth:`train`.
+    standing_stats : bool
+        With ``ema``: recompute the EMA generator's batch-norm statistics for its averaged weights
+        (:func:`standing_statistics`) at the end of :meth:`train` and after :meth:`load_exported`, so that the
+        exported and the loaded sampler are the same deterministic function. Samples drawn by a callback during
+        training use the copied statistics.
     """
 
     def __init__(self, generator, critic, data, generator_loss, critic_loss=None, opt_generator=None,
                  opt_critic=None, batch_size=64, n_critic=1, critic_hooks=(), latent="gaussian", config=None,
                  checkpoint_path=None, checkpoint_every=500, device=None, n_generator=1, ema=None, augment=None,
-                 precision="fp32", budget_s=None, lr_decay=None):
+                 precision="fp32", budget_s=None, lr_decay=None, standing_stats=False):
         positive(batch_size, "batch_size", integer=True)
         if lr_decay not in (None, "linear"):
             raise ValueError(f"lr_decay must be None or 'linear', got {lr_decay!r}")
@@ -161,6 +214,7 @@ class Trainer:
         self.history = {"step": [], "time": [], "generator loss": [], "critic loss": []}
         self.elapsed = 0.0
         self.ema = ema
+        self.standing_stats = bool(standing_stats)
         self.ema_generator = None
         if ema is not None:
             self.ema_generator = copy.deepcopy(self.generator).eval().requires_grad_(False)
@@ -327,7 +381,12 @@ class Trainer:
             if self.checkpoint_path and (self.step % self.checkpoint_every == 0 or last):
                 self.save(self.checkpoint_path)
         bar.close()
+        self._stand()
         return self.history
+
+    def _stand(self):
+        if self.standing_stats and self.ema_generator is not None:
+            standing_statistics(self.ema_generator, latent=self.latent)
 
     # -- checkpoints ------------------------------------------------------------------------------------------
     def state(self):
@@ -388,6 +447,7 @@ class Trainer:
             load_state(self.critic, ckpt["critic"])
         self.step, self.elapsed, self.history = ckpt["step"], ckpt["elapsed"], ckpt["history"]
         self.metrics = ckpt.get("metrics", {})
+        self._stand()
         return self
 
 
