@@ -4,11 +4,13 @@
     python -m otgan.reproduce --profile book --only wgan_gp_mlp
     python -m otgan.reproduce --profile book --only toys  # the 2-D toys: sweep, table, shipped toy models
     python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
+    python -m otgan.reproduce --profile book --only lr-sweep --jobs 2  # the MNIST learning-rate sweep
 
 Each model trains with an atomic checkpoint in ``runs/<name>.pt`` (a killed run resumes from it), then is
 exported in float16 with its config, history and metrics to ``data/<name>.pt``; a model whose export exists
 for this profile is skipped. The 2-D toys (every loss on three toys, :mod:`otgan.toys`: the learning-rate sweep,
-three seeds per pair, the seed-0 models) are written to ``data/toys/`` (resumable: finished runs are kept). A summary table and the total time are printed at the end.
+three seeds per pair, the seed-0 models) are written to ``data/toys/`` (resumable: finished runs are kept). The
+MNIST learning-rate sweep (:mod:`otgan.lr_sweep`) is written to ``data/mnist_lr_sweep.json``. A summary table and the total time are printed at the end.
 """
 import argparse
 import os
@@ -18,7 +20,7 @@ import time
 
 import torch
 
-from . import metrics, models, toys
+from . import lr_sweep, metrics, models, toys
 from ._checks import positive
 from .checkpoint import load_checkpoint
 from .runtime import PROFILE_VARIABLE, describe, seed_everything
@@ -65,6 +67,12 @@ def job_command(name, seed, profile, runs_dir="runs", force=False):
     return cmd + (["--force"] if force else [])
 
 
+def sweep_command(name, factor, profile, runs_dir="runs"):
+    """The command line of one learning-rate sweep run (:mod:`otgan.lr_sweep`), in its own one-thread process."""
+    return [sys.executable, "-m", "otgan.lr_sweep", "--name", name, "--factor", f"{factor:g}", "--profile", profile,
+            "--runs-dir", runs_dir]
+
+
 def run_jobs(commands, logs, n_jobs=2, poll_s=1.0):
     """Run ``commands`` (argument lists), at most ``n_jobs`` at a time in the order given, each one's output to
     its file of ``logs``; wait for all of them.
@@ -99,7 +107,7 @@ def run_jobs(commands, logs, n_jobs=2, poll_s=1.0):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", choices=["smoke", "book", "full"], default="book")
-    parser.add_argument("--only", nargs="*", choices=sorted(models.REGISTRY) + ["toys", "flow"], default=None)
+    parser.add_argument("--only", nargs="*", choices=sorted(models.REGISTRY) + ["lr-sweep", "toys", "flow"], default=None)
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
     parser.add_argument("--seed", type=int, nargs="+", default=[0], help="training seeds of the MNIST models "
@@ -115,7 +123,17 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     print(describe())
     t0 = time.perf_counter()
-    names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("toys", "flow")]
+    if args.only is None or "lr-sweep" in args.only:
+        sweep_jobs = [(n, f) for n in lr_sweep.swept_models() for f in lr_sweep.FACTORS]
+        logs = [os.path.join(args.runs_dir, "lr_sweep", f"{n}.x{f:g}.log") for n, f in sweep_jobs]
+        print(f"learning-rate sweep: {len(sweep_jobs)} runs, {args.jobs} at a time", flush=True)
+        codes = run_jobs([sweep_command(n, f, args.profile, args.runs_dir) for n, f in sweep_jobs], logs, args.jobs)
+        failed = [log for log, code in zip(logs, codes) if code]
+        if failed:
+            raise SystemExit(f"sweep runs failed, see {', '.join(failed)}")
+        sweep = lr_sweep.collect(args.runs_dir)
+        print(lr_sweep.table(sweep).to_string(float_format=lambda v: f"{v:.3g}"))
+    names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("lr-sweep", "toys", "flow")]
     jobs = [(name, seed) for seed in args.seed for name in names]
     if args.jobs > 1 and len(jobs) > 1:
         logs = [os.path.join(args.runs_dir, f"{n}.seed{s}.log" if s else f"{n}.log") for n, s in jobs]

@@ -1,0 +1,160 @@
+"""The MNIST learning-rate sweep: every budgeted model, the same short runs at the same multiples of its
+published learning rate, the same evaluation.
+
+    python -m otgan.reproduce --profile book --only lr-sweep --jobs 2   # every (model, factor), 2 at a time
+    python -m otgan.lr_sweep --name wgan_gp_mlp --factor 2              # one run
+
+Each run is the model's :class:`otgan.models.ModelSpec` with ``lr`` (generator and critic alike) multiplied by a
+factor of :data:`FACTORS`, trained for :data:`SWEEP_BUDGET_S` CPU-seconds of one thread from training seed 0, and
+evaluated like the shipped models (EMA generator, 1,000 samples against the 1,000 held-out digits,
+:func:`otgan.metrics.evaluate`). A short run favours large rates, so the sweep is a screen, not a verdict: the
+shipped models are retrained at a swept rate only where it wins clearly (:func:`choose`). Results go to
+``runs/lr_sweep/<name>.x<factor>.json`` (a finished run is skipped; a killed one resumes from its checkpoint) and
+together to ``data/mnist_lr_sweep.json``.
+"""
+import argparse
+import dataclasses
+import json
+import os
+
+import torch
+
+from . import metrics, models
+from ._checks import choice, positive
+from .runtime import PROFILE_VARIABLE, data_path, profile, seed_everything
+
+FACTORS = (0.5, 1.0, 2.0)
+SWEEP_BUDGET_S = 180.0  # CPU-seconds of one thread per run (the shipped models get models.BUDGET_S)
+SWEEP_FILE = "mnist_lr_sweep.json"
+#: A swept rate replaces the published one only when its FID is lower by more than this fraction.
+CLEAR_WIN = 0.10
+
+
+def swept_models():
+    """The models the sweep covers: every model trained for the equal budget (the protocol's models)."""
+    return [name for name, spec in models.REGISTRY.items() if spec.budget_s is not None]
+
+
+def variant(name, factor):
+    """``REGISTRY[name]`` with its learning rate multiplied by ``factor``."""
+    choice(name, "name", models.REGISTRY)
+    positive(factor, "factor")
+    spec = models.REGISTRY[name]
+    return dataclasses.replace(spec, lr=float(f"{spec.lr * factor:.3g}"))
+
+
+def _stem(name, factor):
+    return f"{name}.x{factor:g}"
+
+
+def run(name, factor, runs_dir="runs", budget_s=SWEEP_BUDGET_S):
+    """Train one sweep run (resumable) and evaluate it; returns its row, also written as JSON to
+    ``runs_dir/lr_sweep/<name>.x<factor>.json``. A row already there for the same config and budget is returned
+    without training."""
+    spec = variant(name, factor)
+    out_dir = os.path.join(runs_dir, "lr_sweep")
+    os.makedirs(out_dir, exist_ok=True)
+    out = os.path.join(out_dir, _stem(name, factor) + ".json")
+    config = json.loads(json.dumps(dict(spec.config(), sweep_budget_s=budget_s, profile=profile())))  # as stored
+    if os.path.exists(out):
+        with open(out) as f:
+            row = json.load(f)
+        if row.get("config") == config:
+            return row
+    seed_everything(0)
+    trainer, n_steps = models.build(spec, checkpoint_path=os.path.join(out_dir, _stem(name, factor) + ".pt"))
+    if profile() != "smoke":
+        trainer.budget_s = budget_s
+    trainer.train(n_steps, progress=False)
+    m = metrics.evaluate(trainer.sampler, n=1000)
+    row = {"model": name, "factor": factor, "lr": spec.lr, "steps": trainer.step, "cpu_s": trainer.elapsed,
+           "config": config, **{k: m[k] for k in ("fid", "precision", "recall", "coverage")}}
+    with open(out + ".tmp", "w") as f:
+        json.dump(row, f, indent=1)
+    os.replace(out + ".tmp", out)
+    return row
+
+
+def collect(runs_dir="runs", names=None, factors=FACTORS, path=None):
+    """Gather the finished runs into ``data/mnist_lr_sweep.json`` (``path``); raises when one is missing."""
+    rows, missing = [], []
+    for name in names or swept_models():
+        for factor in factors:
+            f = os.path.join(runs_dir, "lr_sweep", _stem(name, factor) + ".json")
+            if os.path.exists(f):
+                with open(f) as fh:
+                    rows.append(json.load(fh))
+            else:
+                missing.append(_stem(name, factor))
+    if missing:
+        raise FileNotFoundError(f"sweep runs not finished: {', '.join(missing)}; run "
+                                f"`python -m otgan.reproduce --profile book --only lr-sweep`")
+    table = {"factors": list(factors), "budget_s": rows[0]["config"]["sweep_budget_s"], "profile": profile(),
+             "clear_win": CLEAR_WIN, "rows": rows}
+    path = path or data_path(SWEEP_FILE)
+    with open(path + ".tmp", "w") as f:
+        json.dump(table, f, indent=1)
+    os.replace(path + ".tmp", path)
+    return table
+
+
+def load(path=None):
+    """The recorded sweep (``data/mnist_lr_sweep.json``)."""
+    path = path or data_path(SWEEP_FILE, make="python -m otgan.reproduce --profile book --only lr-sweep")
+    with open(path) as f:
+        return json.load(f)
+
+
+def choose(rows, clear_win=CLEAR_WIN):
+    """Per model, the factor to train with: the one of lowest FID if it beats the published rate's (factor 1)
+    by more than ``clear_win`` (a fraction), else 1.
+
+    Returns
+    -------
+    dict
+        ``{model: factor}``.
+    """
+    by_model = {}
+    for r in rows:
+        by_model.setdefault(r["model"], {})[r["factor"]] = r["fid"]
+    chosen = {}
+    for name, fids in by_model.items():
+        if 1.0 not in fids:
+            raise ValueError(f"the sweep of {name} has no run at the published rate (factor 1)")
+        best = min(fids, key=fids.get)
+        chosen[name] = best if fids[best] < (1.0 - clear_win) * fids[1.0] else 1.0
+    return chosen
+
+
+def table(sweep=None):
+    """The sweep as a DataFrame: one row per model, the FID at each factor, the published rate and the choice."""
+    import pandas as pd
+
+    sweep = sweep or load()
+    rows = sweep["rows"]
+    chosen = choose(rows, sweep.get("clear_win", CLEAR_WIN))
+    df = pd.DataFrame(rows).pivot(index="model", columns="factor", values="fid")
+    df.columns = [f"FID at lr x{f:g}" for f in df.columns]
+    steps = pd.DataFrame(rows).pivot(index="model", columns="factor", values="steps")
+    df["steps at x1"] = steps[1.0].astype(int)
+    df.insert(0, "published lr", [models.REGISTRY[n].lr for n in df.index])
+    df["chosen factor"] = [chosen[n] for n in df.index]
+    return df
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="One run of the MNIST learning-rate sweep")
+    parser.add_argument("--name", required=True, choices=sorted(models.REGISTRY))
+    parser.add_argument("--factor", type=float, required=True)
+    parser.add_argument("--profile", choices=["smoke", "book", "full"], default="book")
+    parser.add_argument("--runs-dir", default="runs")
+    args = parser.parse_args(argv)
+    os.environ[PROFILE_VARIABLE] = args.profile
+    torch.set_num_threads(1)
+    row = run(args.name, args.factor, args.runs_dir)
+    print(f"{args.name} lr x{args.factor:g} ({row['lr']:.2g}): {row['steps']} steps, FID {row['fid']:.1f}, "
+          f"precision {row['precision']:.2f}, recall {row['recall']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
