@@ -15,9 +15,10 @@ def test_sweep_covers_the_protocol_models_at_the_same_factors():
         spec = models.REGISTRY[name]
         for f in lr_sweep.FACTORS:
             v = lr_sweep.variant(name, f)
-            assert v.lr == pytest.approx(spec.lr * f, rel=1e-3)
-            assert v.config()["lr"] == v.lr and {k: x for k, x in v.config().items() if k != "lr"} == \
+            assert v.lr_used == pytest.approx(spec.lr * f, rel=1e-3) and v.lr == spec.lr
+            assert v.config()["lr"] == v.lr_used and {k: x for k, x in v.config().items() if k != "lr"} == \
                 {k: x for k, x in spec.config().items() if k != "lr"}          # only the rate differs
+            assert models.build(v)[0].opt_generator.param_groups[0]["lr"] == v.lr_used
     with pytest.raises(ValueError, match="factor"):
         lr_sweep.variant("gan_mlp", 0)
     with pytest.raises(ValueError, match="name"):

@@ -56,7 +56,10 @@ class ModelSpec:
         ``lambda`` (gradient penalty), ``clip`` (weight clipping), ``real_label`` (one-sided label smoothing),
         ``n_projections``, ``ascent_steps``, ``eps``, ``n_iter``.
     lr, betas : float, tuple or None
-        Adam for generator and critic alike; ``betas=None`` is RMSProp.
+        The paper's learning rate of Adam, generator and critic alike; ``betas=None`` is RMSProp.
+    lr_factor : float
+        The multiple of ``lr`` the model trains with: 1, or the factor the learning-rate sweep chose
+        (:mod:`otgan.lr_sweep`). The config records the rate used, ``lr * lr_factor``.
     n_critic, n_generator, batch_size : int
     steps : (int, int, int)
         Generator steps in the ``smoke``, ``book`` and ``full`` profiles (an upper bound where ``budget_s`` stops
@@ -84,6 +87,7 @@ class ModelSpec:
     batch_size: int
     steps: tuple
     loss_params: tuple = ()
+    lr_factor: float = 1.0
     arch: str = "mlp"
     hidden: int = 512
     base: int = None
@@ -102,6 +106,11 @@ class ModelSpec:
     def __post_init__(self):
         choice(self.loss, "loss", LOSS_KINDS)
         choice(self.arch, "arch", ("mlp", "dcgan"))
+
+    @property
+    def lr_used(self):
+        """The learning rate trained with: the paper's ``lr`` times the sweep's ``lr_factor``."""
+        return self.lr if self.lr_factor == 1.0 else float(f"{self.lr * self.lr_factor:.3g}")
 
     @property
     def has_critic(self):
@@ -125,7 +134,7 @@ class ModelSpec:
             cfg["critic_schedule"] = "reference (100 for the first 25 and every 500th generator step)"
         if self.n_generator != 1:
             cfg["n_generator"] = self.n_generator
-        cfg["lr"] = self.lr
+        cfg["lr"] = self.lr_used
         cfg.update({"betas": self.betas} if self.betas is not None else {"optimizer": "rmsprop"})
         cfg["batch_size"] = self.batch_size
         if self.dropout:
@@ -160,7 +169,9 @@ class ModelSpec:
             arch += f", dropout {self.dropout} critic"
         loss = self.loss + "".join(f", {k} {v}" for k, v in self.loss_params)
         opt = "RMSProp" if self.betas is None else "Adam"
-        opt += f" {self.lr:.0e}" + ("" if self.betas is None else f", betas {tuple(self.betas)}")
+        opt += f" {self.lr_used:.0e}" + ("" if self.betas is None else f", betas {tuple(self.betas)}")
+        if self.lr_factor != 1.0:
+            opt += f" (paper's rate x{self.lr_factor:g}, from the sweep)"
         steps = (("scheduled " if self.critic_schedule else "") + f"{self.n_critic} critic : {self.n_generator} gen."
                  if self.has_critic else f"no critic, {self.n_generator} gen.")
         additions = [a for a, on in (("EMA", self.ema is not None), ("DiffAugment", bool(self.augment)),
@@ -358,8 +369,8 @@ def build(name, device=None, checkpoint_path=None, data=None):
     real = data if data is not None else load_mnist("train").images
     augment = DiffAugment((spec.augment,), translation=spec.translation) if spec.augment else None
     trainer = Trainer(g.to(dev), None if d is None else d.to(dev), real.to(dev), g_loss, c_loss,
-                      opt_generator=_adam(g.parameters(), spec.lr, spec.betas),
-                      opt_critic=None if d is None else _adam(d.parameters(), spec.lr, spec.betas),
+                      opt_generator=_adam(g.parameters(), spec.lr_used, spec.betas),
+                      opt_critic=None if d is None else _adam(d.parameters(), spec.lr_used, spec.betas),
                       batch_size=spec.batch_size, n_critic=(0 if d is None else losses.CriticSchedule(spec.n_critic)
                                                             if spec.critic_schedule else spec.n_critic),
                       critic_hooks=hooks, config=spec.config(), checkpoint_path=checkpoint_path,
