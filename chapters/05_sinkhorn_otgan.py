@@ -563,8 +563,10 @@ glue("edge_real", edges["real"])
 claim(all(min(mrows[name]["class_hist"]) > 0.02 for name in names),
       "every generator of the chapter makes all ten digits")
 claim(plan_h / np.log(200) < 1.3, "at the model's eps the plan between two real batches is nearly a permutation")
-claim(table["cramer_mlp"]["class_tv"] == min(table[name]["class_tv"] for name in names),
-      "the Cramér GAN's class proportions are the closest to uniform of the chapter")
+claim(abs(table["cramer_mlp"]["class_tv"] - table["otgan_mlp"]["class_tv"]) < 0.02
+      and min(table["cramer_mlp"]["class_tv"], table["otgan_mlp"]["class_tv"]) > table["real vs real"]["class_tv"],
+      "the two learned-cost models are about equally far from uniform class proportions, both further than real "
+      "digits")
 claim(abs(table["otgan_mlp"]["fid"] - table["cramer_mlp"]["fid"]) < 0.1 * table["cramer_mlp"]["fid"],
       "OT-GAN and the Cramér GAN have FIDs within a tenth of each other")
 claim(edges["sinkhorn_mlp"] < min(edges["real"], edges["cramer_mlp"], edges["otgan_mlp"]),
@@ -575,9 +577,9 @@ claim(table["sinkhorn_mlp"]["fid"] == max(table[name]["fid"] for name in names),
 # %% [markdown]
 # A student report on OT-GAN {cite}`sekkat_otgan_report` found a whole digit missing from its OT-GAN; here every
 # generator of the chapter makes all ten digits (smallest class shares {glue:text}`minshare_sinkhorn_mlp:.3f`,
-# {glue:text}`minshare_cramer_mlp:.3f` and {glue:text}`minshare_otgan_mlp:.3f`), and the Cramér GAN's class
-# proportions are the closest to uniform of the three (`class_tv` {glue:text}`tv_cramer_mlp:.3f`, OT-GAN's
-# {glue:text}`tv_otgan_mlp:.3f`, against {glue:text}`tv_real:.3f` for real digits). On FID the two learned-cost
+# {glue:text}`minshare_cramer_mlp:.3f` and {glue:text}`minshare_otgan_mlp:.3f`), and the two learned-cost models
+# are about equally far from uniform class proportions (`class_tv` {glue:text}`tv_cramer_mlp:.3f` for the Cramér
+# GAN, {glue:text}`tv_otgan_mlp:.3f` for OT-GAN), both further than real digits ({glue:text}`tv_real:.3f`). On FID the two learned-cost
 # models are level ({glue:text}`fid_otgan_mlp:.0f` for OT-GAN, {glue:text}`fid_cramer_mlp:.0f` for the Cramér GAN,
 # both far from the data after their {glue:text}`ot_budget_min:.0f` minutes: their steps are the most expensive
 # of the book) and the pixel-space Sinkhorn generator is far behind ({glue:text}`fid_sinkhorn_mlp:.0f`). The pixel-space Sinkhorn generator's
