@@ -34,13 +34,15 @@ def main(name="dcgan", out=os.path.join(os.path.dirname(os.path.abspath(__file__
              f"`python benchmarks/bench_precision_pair.py` — {describe()}; {time.strftime('%Y-%m-%d')}. Both runs: "
              f"the protocol's {models.BUDGET_S / 60:.0f} CPU-minutes of one thread, training seed 0, evaluated on "
              "the same 1,000 latent codes against the 1,000 held-out digits.", "",
-             "| precision | steps | ms / step | " + " | ".join(KEYS) + " |", "|---|---|---|" + "---|" * len(KEYS)]
+             "| arithmetic | steps | CPU ms / step | " + " | ".join(KEYS) + " |", "|---|---|---|" + "---|" * len(KEYS)]
     for label, (tr, m) in rows.items():
         lines.append(f"| {label} | {tr.step:,} | {1000 * tr.elapsed / tr.step:.1f} | "
                      + " | ".join(f"{m[k]:.3f}" if k != "fid" else f"{m[k]:.1f}" for k in KEYS) + " |")
     (tb, mb), (tf, mf) = rows["bf16 (shipped)"], rows["fp32"]
     lines += ["", f"bf16 makes {tb.step / tf.step:.2f}x the steps of fp32 in the same CPU time; its FID is "
-              f"{'lower' if mb['fid'] < mf['fid'] else 'higher'} ({mb['fid']:.1f} against {mf['fid']:.1f})."]
+              f"{'lower' if mb['fid'] < mf['fid'] else 'higher'} ({mb['fid']:.1f} against {mf['fid']:.1f}). One seed "
+              "each; the runs were made on a machine shared with other training jobs, which also slows a step "
+              "measured in CPU time (cache and memory traffic), so the step ratio varies between runs."]
     with open(out, "w") as fh:
         fh.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -90,7 +90,9 @@ def main(out="benchmarks/training.md", threads=1):
               "1.8x in every run of this script. The MLP models gain 1.0x to 1.4x, and that gain moves between runs "
               "on a shared machine (SN-GAN hinge: 1.32x in one run, 1.02x in another); they train in fp32, since a "
               "small gain does not pay for the paired fp32/bf16 training runs that would show the results are not "
-              "worse. The DCGAN's paired check (the same budget in fp32) has not been run yet: that bf16 leaves its result unchanged is an assumption until it is."]
+              "worse. The DCGAN's paired check, the same 20-CPU-minute budget in fp32 "
+              "(`benchmarks/bench_precision_pair.py`, `benchmarks/precision_pair.md`), gave fp32 fewer steps and a "
+              "higher FID than bf16: bf16 is not worse there."]
     if not torch.cuda.is_available():
         lines += ["", "No GPU was available for this run; the GPU columns appear when one is."]
     with open(out, "w") as fh:
