@@ -596,7 +596,7 @@ wgan_table.round(3)
 # close to the data yet at {glue:text}`wgan_budget_min:.0f` CPU-minutes. The grids agree with the numbers:
 # the hinge model's digits are mostly readable, with some broken strokes; the gradient-penalty model's are mostly
 # readable with more malformed ones; the plain-loss SN model's are mostly broken strokes and dots; the clipped
-# model's are grey blobs, few of them readable.
+# model's are speckled, broken shapes, a few of them readable.
 
 # ## Exercises
 #
