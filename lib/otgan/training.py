@@ -76,8 +76,8 @@ def standing_statistics(generator, n_batches=50, batch_size=256, latent="gaussia
     :func:`update_ema`) were measured on the raw generator's activations. This resets them and measures the exact
     mean and variance of every batch-norm layer over ``n_batches`` batches of ``batch_size`` latent codes,
 
-    .. math:: \mu = \frac{1}{B} \sum_b \mu_b, \qquad \sigma^2 = \frac{1}{B} \sum_b \sigma_b^2
-        \quad\text{(cumulative average, momentum None)},
+    .. math:: \\mu = \\frac{1}{B} \\sum_b \\mu_b, \\qquad \\sigma^2 = \\frac{1}{B} \\sum_b \\sigma_b^2
+        \\quad\\text{(cumulative average, momentum None)},
 
     from a fixed latent stream ``seed``, so it is deterministic. The generator is left in eval mode.
 
