@@ -432,7 +432,8 @@ widgets.critic_panel("25gaussians", "gp", steps=otgan.settings(smoke=20, book=50
 # ($784 \to 512 \to 512 \to 512 \to 1$, LeakyReLU 0.2), trained on the 4,000 training digits by
 # `python -m otgan.reproduce --profile book --threads 1 --only wgan_clip_mlp wgan_gp_mlp sngan_hinge_mlp`.
 # Each keeps its paper's recipe: clipping at $c = 0.01$ with RMSProp (at $10^{-4}$, twice the paper's
-# $5\cdot10^{-5}$: the rate the learning-rate sweep of {ref}`ch-comparison` chose) and the reference code's
+# $5\cdot10^{-5}$: the rate the learning-rate sweep of {ref}`ch-comparison` chose, and a full-length run
+# confirmed) and the reference code's
 # critic schedule (100 critic steps for the first 25 generator steps and at every 500th, 5 otherwise); the
 # gradient penalty $\lambda = 10$ with Adam $2\cdot10^{-4}$, $\beta = (0, 0.9)$, $n_{critic} = 5$; spectral
 # normalization with the hinge loss (below). All three follow the book's protocol ({ref}`ch-comparison`): the

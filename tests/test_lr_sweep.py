@@ -55,3 +55,39 @@ def test_reproduce_names_one_sweep_process_per_run():
     cmd = reproduce.sweep_command("dcgan", 0.5, "book", "somewhere")
     assert cmd[1:] == ["-m", "otgan.lr_sweep", "--name", "dcgan", "--factor", "0.5", "--profile", "book",
                        "--runs-dir", "somewhere"]
+
+
+def test_confirm_keeps_a_moved_rate_only_if_the_full_run_wins_clearly(tmp_path):
+    sweep = [{"model": m, "factor": f, "fid": fid} for m, f, fid in [
+        ("a", 1.0, 100.0), ("a", 2.0, 80.0),      # moved by the screen, confirmed by the full runs
+        ("b", 1.0, 100.0), ("b", 2.0, 80.0),      # moved by the screen, the full run at x2 only 4% ahead
+        ("c", 1.0, 100.0), ("c", 2.0, 80.0),      # moved, full run at x2 not recorded yet
+        ("d", 1.0, 100.0), ("d", 2.0, 95.0)]]     # not moved: no full run needed
+    full = [{"model": "a", "factor": 1.0, "fid": 800.0}, {"model": "a", "factor": 2.0, "fid": 540.0},
+            {"model": "b", "factor": 1.0, "fid": 115.0}, {"model": "b", "factor": 2.0, "fid": 111.0},
+            {"model": "b", "factor": 2.0, "seed": 1, "fid": 50.0},     # other seeds do not decide
+            {"model": "c", "factor": 1.0, "fid": 100.0}]
+    assert lr_sweep.confirm(sweep, full) == {"a": 2.0, "b": 1.0, "c": None, "d": 1.0}
+    path = str(tmp_path / "c.json")
+    for r in full:
+        lr_sweep.record(r, path)
+    lr_sweep.record({"model": "a", "factor": 2.0, "fid": 530.0}, path)          # replaced, not appended
+    rows = lr_sweep.load_confirmation(path)["rows"]
+    assert len(rows) == len(full) and {r["fid"] for r in rows if r["model"] == "a"} == {800.0, 530.0}
+
+
+def test_every_shipped_model_trains_at_its_confirmed_rate():
+    kept = lr_sweep.confirm(lr_sweep.load()["rows"], lr_sweep.load_confirmation()["rows"])
+    assert None not in kept.values(), f"moved by the screen, full runs not recorded: {kept}"
+    assert {n: models.REGISTRY[n].lr_factor for n in kept} == kept
+
+
+def test_a_confirmation_export_of_another_rate_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    export = str(tmp_path / "x2.pt")
+    trainer, n_steps = models.build(lr_sweep.variant("sw_pixel", 2.0))
+    trainer.train(n_steps, progress=False)
+    trainer.export(export)
+    assert lr_sweep.evaluate_export("sw_pixel", 2.0, export)["lr"] == pytest.approx(1e-3)
+    with pytest.raises(ValueError, match="config"):
+        lr_sweep.evaluate_export("sw_pixel", 1.0, export)

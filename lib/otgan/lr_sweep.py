@@ -11,6 +11,12 @@ evaluated like the shipped models (EMA generator, 1,000 samples against the 1,00
 shipped models are retrained at a swept rate only where it wins clearly (:func:`choose`). Results go to
 ``runs/lr_sweep/<name>.x<factor>.json`` (a finished run is skipped; a killed one resumes from its checkpoint) and
 together to ``data/mnist_lr_sweep.json``.
+
+The screen is then confirmed at full scale (:func:`confirm`): every model it moves is trained for the whole budget
+at the new rate, and keeps that rate only if this run beats the full run at its paper's rate by the same margin,
+:data:`CLEAR_WIN`. Both full runs are evaluated alike and recorded in ``data/mnist_lr_confirm.json``:
+
+    python -m otgan.lr_sweep --confirm --name max_sw --factor 1 --export runs/confirm/max_sw.x1.pt
 """
 import argparse
 import dataclasses
@@ -26,6 +32,7 @@ from .runtime import PROFILE_VARIABLE, data_path, profile, seed_everything
 FACTORS = (0.5, 1.0, 2.0)
 SWEEP_BUDGET_S = 180.0  # CPU-seconds of one thread per run (the shipped models get models.BUDGET_S)
 SWEEP_FILE = "mnist_lr_sweep.json"
+CONFIRM_FILE = "mnist_lr_confirm.json"
 #: A swept rate replaces the published one only when its FID is lower by more than this fraction.
 CLEAR_WIN = 0.10
 
@@ -125,6 +132,89 @@ def choose(rows, clear_win=CLEAR_WIN):
     return chosen
 
 
+def evaluate_export(name, factor, export, seed=0):
+    """One full-budget run of the confirmation: the exported checkpoint ``export`` of ``name`` trained at
+    ``factor`` times its paper's rate, evaluated like the shipped models (its EMA generator with standing
+    statistics, 1,000 samples against the 1,000 held-out digits).
+
+    Raises
+    ------
+    ValueError
+        ``export`` was made for another config (another rate, recipe or budget).
+    """
+    spec = variant(name, factor)
+    trainer, _ = models.build(spec, device="cpu")
+    trainer.load_exported(export)  # refuses a checkpoint of another config
+    m = metrics.evaluate(trainer.sampler, n=1000)
+    return {"model": name, "factor": float(factor), "seed": int(seed), "lr": spec.lr_used, "steps": trainer.step,
+            "cpu_s": trainer.elapsed, **{k: float(m[k]) for k in ("fid", "precision", "recall", "coverage")}}
+
+
+def record(row, path=None):
+    """Add (or replace) ``row``, keyed by model, factor and seed, in ``data/mnist_lr_confirm.json``."""
+    path = path or data_path(CONFIRM_FILE)
+    rows = load_confirmation(path)["rows"] if os.path.exists(path) else []
+    key = (row["model"], row["factor"], row.get("seed", 0))
+    rows = [r for r in rows if (r["model"], r["factor"], r.get("seed", 0)) != key] + [row]
+    rows.sort(key=lambda r: (r["model"], r.get("seed", 0), r["factor"]))
+    with open(path + ".tmp", "w") as f:
+        json.dump({"clear_win": CLEAR_WIN, "profile": profile(), "rows": rows}, f, indent=1)
+    os.replace(path + ".tmp", path)
+    return rows
+
+
+def load_confirmation(path=None):
+    """The recorded full-budget runs of the confirmation (``data/mnist_lr_confirm.json``)."""
+    path = path or data_path(CONFIRM_FILE, make="python -m otgan.lr_sweep --confirm --name NAME --factor F "
+                                                "--export PATH")
+    with open(path) as f:
+        return json.load(f)
+
+
+def confirm(sweep_rows, full_rows, clear_win=CLEAR_WIN):
+    """The rate each model trains at: the screen's choice (:func:`choose`) where the full-budget run at it (seed
+    0) beats the full-budget run at the paper's rate by more than ``clear_win``, else the paper's rate; ``None``
+    for a moved model whose two full runs are not both recorded yet.
+
+    Returns
+    -------
+    dict
+        ``{model: factor or None}``.
+    """
+    full = {(r["model"], r["factor"]): r["fid"] for r in full_rows if r.get("seed", 0) == 0}
+    out = {}
+    for name, factor in choose(sweep_rows, clear_win).items():
+        if factor == 1.0:
+            out[name] = 1.0
+        elif (name, factor) in full and (name, 1.0) in full:
+            out[name] = factor if full[name, factor] < (1.0 - clear_win) * full[name, 1.0] else 1.0
+        else:
+            out[name] = None
+    return out
+
+
+def confirmation_table(sweep=None, full=None):
+    """The moved models' full-budget runs side by side: steps and FID at the paper's rate and at the screen's
+    choice, the change, and the rate kept."""
+    import pandas as pd
+
+    sweep, full = sweep or load(), full or load_confirmation()
+    screen = choose(sweep["rows"], sweep.get("clear_win", CLEAR_WIN))
+    kept = confirm(sweep["rows"], full["rows"], full.get("clear_win", CLEAR_WIN))
+    rows = {(r["model"], r["factor"]): r for r in full["rows"] if r.get("seed", 0) == 0}
+    out = []
+    for name, factor in screen.items():
+        if factor == 1.0:
+            continue
+        a, b = rows.get((name, 1.0)), rows.get((name, factor))
+        out.append({"model": name, "screen's factor": factor,
+                    "steps at x1": a and a["steps"], "FID at x1": a and a["fid"],
+                    "steps at the screen's factor": b and b["steps"], "FID at the screen's factor": b and b["fid"],
+                    "change of FID (%)": a and b and 100 * (b["fid"] / a["fid"] - 1),
+                    "factor kept": kept[name]})
+    return pd.DataFrame(out).set_index("model")
+
+
 def table(sweep=None):
     """The sweep as a DataFrame: one row per model, the FID at each factor, the published rate and the choice."""
     import pandas as pd
@@ -142,14 +232,27 @@ def table(sweep=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="One run of the MNIST learning-rate sweep")
+    parser = argparse.ArgumentParser(description="One run of the MNIST learning-rate sweep, or (--confirm) the "
+                                                 "record of one full-budget run for its confirmation")
     parser.add_argument("--name", required=True, choices=sorted(models.REGISTRY))
     parser.add_argument("--factor", type=float, required=True)
     parser.add_argument("--profile", choices=["smoke", "book", "full"], default="book")
     parser.add_argument("--runs-dir", default="runs")
+    parser.add_argument("--confirm", action="store_true", help="evaluate --export and record it in "
+                                                               f"data/{CONFIRM_FILE}")
+    parser.add_argument("--export", help="with --confirm: the exported full-budget checkpoint")
+    parser.add_argument("--seed", type=int, default=0, help="with --confirm: the training seed of --export")
     args = parser.parse_args(argv)
     os.environ[PROFILE_VARIABLE] = args.profile
     torch.set_num_threads(1)
+    if args.confirm:
+        if not args.export:
+            parser.error("--confirm needs --export PATH")
+        row = evaluate_export(args.name, args.factor, args.export, args.seed)
+        record(row)
+        print(f"recorded {args.name} lr x{args.factor:g} seed {args.seed}: {row['steps']} steps, "
+              f"FID {row['fid']:.1f}")
+        return
     row = run(args.name, args.factor, args.runs_dir)
     print(f"{args.name} lr x{args.factor:g} ({row['lr']:.2g}): {row['steps']} steps, FID {row['fid']:.1f}, "
           f"precision {row['precision']:.2f}, recall {row['recall']:.2f}")
