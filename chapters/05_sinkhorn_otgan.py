@@ -484,7 +484,8 @@ claim(ot_t["high_quality"] > ot_f["high_quality"], "training the critic puts mor
 #   $\varepsilon = 4$ for pixels in $[-1, 1]$ (that is $\varepsilon = 1$ for pixels in $[0, 1]$, as in the
 #   paper), 30 iterations, batch 200, no critic.
 # - **Cramér GAN** (`cramer_mlp`): energy distance on 512-d critic features, gradient penalty 10, five critic
-#   steps per generator step, batch 128.
+#   steps per generator step, batch 128, Adam at $4 \cdot 10^{-4}$ (twice its paper's rate: the rate the
+#   learning-rate sweep of {ref}`ch-comparison` chose and a full-length run confirmed).
 # - **OT-GAN** (`otgan_mlp`): Sinkhorn ($\varepsilon = 0.05$, 50 iterations) on the cosine cost of 512-d critic
 #   features, batch 256 (two halves per side), three generator steps per critic step.
 #
@@ -563,12 +564,10 @@ glue("edge_real", edges["real"])
 claim(all(min(mrows[name]["class_hist"]) > 0.02 for name in names),
       "every generator of the chapter makes all ten digits")
 claim(plan_h / np.log(200) < 1.3, "at the model's eps the plan between two real batches is nearly a permutation")
-claim(abs(table["cramer_mlp"]["class_tv"] - table["otgan_mlp"]["class_tv"]) < 0.02
-      and min(table["cramer_mlp"]["class_tv"], table["otgan_mlp"]["class_tv"]) > table["real vs real"]["class_tv"],
-      "the two learned-cost models are about equally far from uniform class proportions, both further than real "
-      "digits")
-claim(abs(table["otgan_mlp"]["fid"] - table["cramer_mlp"]["fid"]) < 0.1 * table["cramer_mlp"]["fid"],
-      "OT-GAN and the Cramér GAN have FIDs within a tenth of each other")
+claim(min(table["cramer_mlp"]["class_tv"], table["otgan_mlp"]["class_tv"]) > table["real vs real"]["class_tv"],
+      "both learned-cost models are further from uniform class proportions than real digits")
+claim(table["cramer_mlp"]["fid"] < 0.9 * table["otgan_mlp"]["fid"],
+      "the Cramér GAN's FID is more than a tenth below OT-GAN's")
 claim(edges["sinkhorn_mlp"] < min(edges["real"], edges["cramer_mlp"], edges["otgan_mlp"]),
       "the pixel-space Sinkhorn generator's digits are the smoothest (weakest edges)")
 claim(table["sinkhorn_mlp"]["fid"] == max(table[name]["fid"] for name in names),
@@ -577,12 +576,14 @@ claim(table["sinkhorn_mlp"]["fid"] == max(table[name]["fid"] for name in names),
 # %% [markdown]
 # A student report on OT-GAN {cite}`sekkat_otgan_report` found a whole digit missing from its OT-GAN; here every
 # generator of the chapter makes all ten digits (smallest class shares {glue:text}`minshare_sinkhorn_mlp:.3f`,
-# {glue:text}`minshare_cramer_mlp:.3f` and {glue:text}`minshare_otgan_mlp:.3f`), and the two learned-cost models
-# are about equally far from uniform class proportions (`class_tv` {glue:text}`tv_cramer_mlp:.3f` for the Cramér
-# GAN, {glue:text}`tv_otgan_mlp:.3f` for OT-GAN), both further than real digits ({glue:text}`tv_real:.3f`). On FID the two learned-cost
-# models are level ({glue:text}`fid_otgan_mlp:.0f` for OT-GAN, {glue:text}`fid_cramer_mlp:.0f` for the Cramér GAN,
-# both far from the data after their {glue:text}`ot_budget_min:.0f` minutes: their steps are the most expensive
-# of the book) and the pixel-space Sinkhorn generator is far behind ({glue:text}`fid_sinkhorn_mlp:.0f`). The pixel-space Sinkhorn generator's
+# {glue:text}`minshare_cramer_mlp:.3f` and {glue:text}`minshare_otgan_mlp:.3f`). Both learned-cost models are
+# further from uniform class proportions than real digits (`class_tv` {glue:text}`tv_cramer_mlp:.3f` for the
+# Cramér GAN, {glue:text}`tv_otgan_mlp:.3f` for OT-GAN, {glue:text}`tv_real:.3f` for real digits). On FID the
+# Cramér GAN is ahead ({glue:text}`fid_cramer_mlp:.0f` against {glue:text}`fid_otgan_mlp:.0f` for OT-GAN). It
+# trains at twice its paper's rate, which the learning-rate sweep of {ref}`ch-comparison` chose and a full-length
+# run confirmed; OT-GAN keeps its paper's rate, because its full-length run at twice the rate was worse. Both are
+# far from the data after their {glue:text}`ot_budget_min:.0f` minutes: their steps are the most expensive of the
+# book. The pixel-space Sinkhorn generator is far behind ({glue:text}`fid_sinkhorn_mlp:.0f`). Its
 # digits are the smoothest (mean difference between neighbouring pixels {glue:text}`edge_sinkhorn_mlp:.3f`,
 # against {glue:text}`edge_real:.3f` for real digits and {glue:text}`edge_otgan_mlp:.3f` for OT-GAN), which the
 # classifier-based FID penalizes. This FID is computed on the book's small MNIST classifier, not on Inception, and
