@@ -226,7 +226,7 @@ sweep = lr_sweep.load()
 sweep_table = lr_sweep.table(sweep)
 glue("cmp_sweep_minutes", sweep["budget_s"] / 60)
 glue("cmp_sweep_clear_win", 100 * sweep["clear_win"])
-display(styled(sweep_table, index=True))  # noqa: F821 - IPython builtin
+display(styled(sweep_table, index=True, precision=1))  # noqa: F821 - IPython builtin
 moved = sweep_table.index[sweep_table["chosen factor"] != 1.0]
 glue("cmp_sweep_n", len(sweep_table))
 glue("cmp_sweep_n_kept", len(sweep_table) - len(moved))
@@ -258,17 +258,17 @@ claim(all(0 < a <= sweep["clear_win"] for a in ahead.values()),
 
 # %%
 confirmation = lr_sweep.confirmation_table(sweep)
-display(styled(confirmation, index=True))  # noqa: F821 - IPython builtin
+display(styled(confirmation, index=True, precision=1))  # noqa: F821 - IPython builtin
 kept = confirmation["factor kept"]
 claim(kept.notna().all(), "every model the screen moves has both full-length runs recorded")
 claim(all(models.REGISTRY[n].lr_factor == (f if f == f else 1.0) for n, f in kept.items()),
       "every model trains at the rate the full-length runs confirm")
-glue("cmp_confirm_kept", ", ".join(f"{n} (x{kept[n]:g}, FID {confirmation.loc[n, 'change of FID (%)']:+.0f}%)"
+glue("cmp_confirm_kept", ", ".join(f"{n} (x{kept[n]:g}, FID {confirmation.loc[n, 'FID change (%)']:+.0f}%)"
                                    for n in kept.index if kept[n] != 1.0) or "none")
-glue("cmp_confirm_back", ", ".join(f"{n} ({confirmation.loc[n, 'change of FID (%)']:+.0f}%)"
+glue("cmp_confirm_back", ", ".join(f"{n} ({confirmation.loc[n, 'FID change (%)']:+.0f}%)"
                                    for n in kept.index if kept[n] == 1.0) or "none")
 glue("cmp_confirm_n_back", int((kept == 1.0).sum()))
-glue("cmp_confirm_n", len(kept))
+glue("cmp_confirm_n", len(kept));
 
 # %% [markdown]
 # The full-length runs keep the new rate for {glue:text}`cmp_confirm_kept`. They send

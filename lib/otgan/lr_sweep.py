@@ -194,8 +194,8 @@ def confirm(sweep_rows, full_rows, clear_win=CLEAR_WIN):
 
 
 def confirmation_table(sweep=None, full=None):
-    """The moved models' full-budget runs side by side: steps and FID at the paper's rate and at the screen's
-    choice, the change, and the rate kept."""
+    """The moved models' full-budget runs side by side: steps and FID at the paper's rate (x1) and at the
+    screen's choice (the new factor), the change of FID in percent, and the factor kept."""
     import pandas as pd
 
     sweep, full = sweep or load(), full or load_confirmation()
@@ -207,10 +207,10 @@ def confirmation_table(sweep=None, full=None):
         if factor == 1.0:
             continue
         a, b = rows.get((name, 1.0)), rows.get((name, factor))
-        out.append({"model": name, "screen's factor": factor,
+        out.append({"model": name, "new factor": factor,
                     "steps at x1": a and a["steps"], "FID at x1": a and a["fid"],
-                    "steps at the screen's factor": b and b["steps"], "FID at the screen's factor": b and b["fid"],
-                    "change of FID (%)": a and b and 100 * (b["fid"] / a["fid"] - 1),
+                    "steps at the new factor": b and b["steps"], "FID at the new factor": b and b["fid"],
+                    "FID change (%)": a and b and 100 * (b["fid"] / a["fid"] - 1),
                     "factor kept": kept[name]})
     return pd.DataFrame(out).set_index("model")
 
@@ -226,7 +226,7 @@ def table(sweep=None):
     df.columns = [f"FID at lr x{f:g}" for f in df.columns]
     steps = pd.DataFrame(rows).pivot(index="model", columns="factor", values="steps")
     df["steps at x1"] = steps[1.0].astype(int)
-    df.insert(0, "published lr", [models.REGISTRY[n].lr for n in df.index])
+    df.insert(0, "published lr", [f"{models.REGISTRY[n].lr:.0e}" for n in df.index])  # a string: 2e-04
     df["chosen factor"] = [chosen[n] for n in df.index]
     return df
 
