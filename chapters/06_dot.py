@@ -57,6 +57,7 @@ import torch
 import otgan
 from otgan import data, dot, lipschitz, losses, metrics, models, plotting, toys, transport, widgets
 from otgan.claims import claim, glue
+from otgan.tables import styled
 from otgan.transport import SinkhornConvergenceWarning
 
 # The OT-GAN and Sinkhorn toy losses run a fixed number of Sinkhorn iterations by design (as in the papers); their
@@ -376,7 +377,7 @@ claim(clip_p[1] < clip_p[0], "DOT lowers the clipped WGAN's precision")
 claim(all(worse[n] < 0 for n in ("gan_mlp", "sngan_hinge_mlp")), "DOT lowers the FID of the two best models")
 claim(worse["cramer_mlp"] > 0 and abs(worse["otgan_mlp"]) < 10,
       "DOT hurts the Cramér GAN and moves OT-GAN's FID by less than a tenth")
-dot_all.style.format(precision=3)
+styled(dot_all.rename(columns={"k_eff": "K_eff"}), index=True, precision=3)
 
 # %% [markdown]
 # Where DOT helps and where it does not (read the table above; the numbers are recomputed at every build):

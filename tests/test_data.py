@@ -75,6 +75,12 @@ def test_mnist_offline_split(capsys):
     assert not any(bytes(im.numpy().tobytes()) in tr for im in held.images[:200].to(torch.int8))
     # fixed: the same split every call
     assert torch.equal(data.load_mnist("heldout", verbose=False).labels, held.labels)
+    data.load_mnist("heldout", verbose="once")
+    capsys.readouterr()
+    data.load_mnist("heldout", verbose="once")          # said once in this process: not again
+    assert capsys.readouterr().out == ""
+    with pytest.raises(ValueError, match="verbose"):
+        data.load_mnist("heldout", verbose="twice")
 
 
 def test_mnist_full_profile_falls_back_loudly(monkeypatch, capsys):

