@@ -475,7 +475,7 @@ plt.show()
 
 # %%
 w_models = {name: tr for name, tr in wgans.items() if "W1 estimate" in tr.history}
-fig, axes = plt.subplots(1, len(w_models), figsize=(15, 3.4))
+fig, axes = plt.subplots(1, len(w_models), figsize=(11, 3.4))
 curves = {}
 for ax, (name, trainer) in zip(axes, w_models.items()):
     h = trainer.history
