@@ -384,3 +384,30 @@ def test_standing_statistics_measure_the_ema_weights_own_activations(tmp_path):
     assert training.standing_statistics(nets.MLPGenerator(3, 2, hidden=(8,))) == 0      # no batch norm: untouched
     with pytest.raises(ValueError, match="n_batches"):
         training.standing_statistics(ema, n_batches=0)
+
+
+@pytest.mark.parametrize("loss", ["hinge", "wgan-gp"])
+def test_spectral_norm_is_computed_once_per_update(loss):
+    """The SN critic's power iteration and W / sigma run once per critic update and once per generator update,
+    although the losses call the critic on real, fake (and interpolated) batches separately; without the cache it
+    ran once per call."""
+    def run(cached):
+        otgan.seed_everything(0)
+        g, d = nets.MLPGenerator(2, 2, hidden=(16,)), nets.MLPCritic(2, hidden=(16, 16), spectral_norm=True)
+        c_loss, g_loss = losses.gan_losses(loss)
+        tr = training.Trainer(g, d, data.toy("8gaussians").sample, g_loss, c_loss, batch_size=32, n_critic=3)
+        calls = []
+        for m in d.modules():
+            if hasattr(m, "parametrizations"):
+                m.parametrizations.weight[0].register_forward_hook(lambda *a: calls.append(1))
+        if not cached:
+            tr._once = __import__("contextlib").nullcontext
+        tr.train(2, progress=False)
+        return len(calls), torch.cat([p.detach().flatten() for p in g.parameters()])
+
+    n_layers = 3
+    calls, weights = run(cached=True)
+    assert calls == 2 * (3 + 1) * n_layers  # 2 iterations of 3 critic updates and 1 generator update
+    calls_uncached, weights_uncached = run(cached=False)
+    assert calls_uncached > calls
+    assert torch.isfinite(weights).all()

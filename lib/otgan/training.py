@@ -17,12 +17,14 @@ Options of the loop that any model can switch on (Yazıcı et al., 2019; Zhao et
 * a NaN or inf in a loss or a gradient stops training with :class:`NonFiniteError` before anything is saved, so
   the last good checkpoint on disk stays intact.
 """
+import contextlib
 import copy
 import math
 import os
 import time
 
 import torch
+from torch.nn.utils import parametrize
 from tqdm.auto import tqdm
 
 from ._checks import choice, positive
@@ -236,6 +238,15 @@ class Trainer:
             raise NonFiniteError(f"{what} became {value} at step {self.step + 1} (the last good checkpoint is "
                                  f"left as it was): lower the learning rate, try precision='fp32', or check the loss")
 
+    def _once(self):
+        """Within one update, compute the critic's parametrized weights (spectral norm's power iteration and
+        :math:`W / \\sigma(W)`) once and reuse them for every call of the critic (real, fake, penalty, features):
+        one power iteration per update, as Miyato et al. (2018) count it. A critic called twice per update (real,
+        then fake) otherwise recomputed both, which made SN-GAN steps ~1.2x slower on a CPU."""
+        if self.critic is not None and any(parametrize.is_parametrized(m) for m in self.critic.modules()):
+            return parametrize.cached()
+        return contextlib.nullcontext()
+
     def critic_steps(self):
         """Critic steps of the coming iteration (``n_critic``, or the schedule's value at this step)."""
         return int(self.n_critic(self.step)) if callable(self.n_critic) else self.n_critic
@@ -277,12 +288,12 @@ class Trainer:
             real = self.real_batch()
             with torch.no_grad(), self._autocast():
                 fake = self.generator(self.sample_latent(self.batch_size))
-            with self._autocast():
+            with self._once(), self._autocast():
                 c_loss, c_logs = _split_logs(self.critic_loss(critic, real, fake.float()))
-            value = float(c_loss.detach())
-            self._check_finite("critic loss", value)
-            self.opt_critic.zero_grad(set_to_none=True)
-            c_loss.backward()
+                value = float(c_loss.detach())
+                self._check_finite("critic loss", value)
+                self.opt_critic.zero_grad(set_to_none=True)
+                c_loss.backward()
             self._check_finite("critic gradient norm", float(_grad_norm(self.critic.parameters())))
             self.opt_critic.step()
             for hook in self.critic_hooks:
@@ -294,13 +305,14 @@ class Trainer:
         try:
             for _ in range(self.n_generator):
                 real = self.real_batch()
-                with self._autocast():
-                    fake = self.generator(self.sample_latent(self.batch_size))
-                    g_loss, g_logs = _split_logs(self.generator_loss(critic, real, fake.float()))
-                value = float(g_loss.detach())
-                self._check_finite("generator loss", value)
-                self.opt_generator.zero_grad(set_to_none=True)
-                g_loss.backward()
+                with self._once():
+                    with self._autocast():
+                        fake = self.generator(self.sample_latent(self.batch_size))
+                        g_loss, g_logs = _split_logs(self.generator_loss(critic, real, fake.float()))
+                    value = float(g_loss.detach())
+                    self._check_finite("generator loss", value)
+                    self.opt_generator.zero_grad(set_to_none=True)
+                    g_loss.backward()
                 grad_norm = float(_grad_norm(self.generator.parameters()))
                 self._check_finite("generator gradient norm", grad_norm)
                 self.opt_generator.step()
