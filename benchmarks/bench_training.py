@@ -86,13 +86,13 @@ def main(out="benchmarks/training.md", threads=1):
               "under autocast too; they train in fp32, because log-domain Sinkhorn at small eps needs float32. "
               "The runs shared the machine with other jobs (two cores); the interleaving makes the ratio fair, the "
               "absolute times are upper bounds.", "",
-              "**The choice.** bf16 is used where it is clearly faster: the DCGAN, whose convolutions gain "
-              "1.8x in every run of this script. The MLP models gain 1.0x to 1.4x, and that gain moves between runs "
-              "on a shared machine (SN-GAN hinge: 1.32x in one run, 1.02x in another); they train in fp32, since a "
-              "small gain does not pay for the paired fp32/bf16 training runs that would show the results are not "
-              "worse. The DCGAN's paired check, the same 20-CPU-minute budget in fp32 "
-              "(`benchmarks/bench_precision_pair.py`, `benchmarks/precision_pair.md`), gave fp32 fewer steps and a "
-              "higher FID than bf16: bf16 is not worse there."]
+              "**The choice.** bf16 is used where a paired run of the whole budget in each arithmetic "
+              "(`benchmarks/bench_precision_pair.py NAME`) shows it makes more steps and ends no worse: the DCGAN, "
+              "whose convolutions gain 1.8x in every run of this script (`precision_pair.md`), and the MLP GAN, whose "
+              "bf16 run made more steps and reached a lower FID (`precision_pair_gan_mlp.md`). The SN-GAN hinge "
+              "model's paired run made as many steps in bf16 as in fp32 (`precision_pair_sngan_hinge_mlp.md`), so it "
+              "stays in fp32. The other MLP models gain 1.0x to 1.4x here, a gain that moves between runs on a "
+              "shared machine; they train in fp32 until their paired runs are made."]
     if not torch.cuda.is_available():
         lines += ["", "No GPU was available for this run; the GPU columns appear when one is."]
     with open(out, "w") as fh:

@@ -56,7 +56,8 @@ from pathlib import Path
 from otgan.tables import show_markdown
 
 BENCH = Path(BENCH_DIR)
-for name in ("transport.md", "training.md", "precision_pair.md"):
+pairs = sorted(p.name for p in BENCH.glob("precision_pair*.md"))
+for name in ["transport.md", "training.md"] + pairs:
     path = BENCH / name
     show_markdown(path.read_text() if path.exists() else f"`{path}` has not been recorded yet.")
 

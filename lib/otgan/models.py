@@ -235,9 +235,11 @@ _SPECS = [
     ModelSpec("gan_mlp", """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4
     betas (0.5, 0.999). On 4,000 digits a plain discriminator memorizes the data and wins outright (D(fake) -> 0
     and the generator collapses, measured: FID 1,900 after 15,000 steps); dropout 0.3 in the discriminator and
-    one-sided label smoothing (0.9) keep the game balanced.""",
+    one-sided label smoothing (0.9) keep the game balanced. Trained under bf16 autocast: in the same 20 CPU-minutes
+    it made 39,353 steps (30.6 ms each) against 32,052 in float32 (37.4 ms), and reached FID 55.7 against 83.9
+    (seed 0; ``benchmarks/precision_pair.md``).""",
               "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, _BUDGETED, 40000), (("real_label", 0.9),),
-              dropout=0.3, generator_batch_norm=True, **_PROTOCOL),
+              dropout=0.3, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("dcgan", """DCGAN (Radford et al., 2016) for 28x28: strided (transposed) convs, batch norm, no
     pooling; one-sided label smoothing (0.9) against a discriminator that otherwise wins on 4,000 digits (measured
     without it: FID 289, precision 0.55 after 8,000 steps). Trained under bf16 autocast, 1.8x faster per step
