@@ -190,3 +190,21 @@ def test_a_shard_without_its_partner_times_out_naming_the_missing_losses(tmp_dat
     _small_grid(monkeypatch, losses=("sliced", "sinkhorn"), seeds=(0,))
     with pytest.raises(TimeoutError, match=r"sinkhorn.*--shard"):
         toys.reproduce(log=lambda *a: None, shard=(0, 2), wait_s=0.0)
+
+
+def test_long_runs_record_rows_ship_generators_and_resume(tmp_data, monkeypatch):
+    first = toys.long_runs(losses_=("sn-hinge", "nonsaturating"), shard=(0, 2), log=lambda *a: None)
+    assert len(first["rows"]) == 1  # one shard: one of the two losses
+    both = toys.long_runs(losses_=("sn-hinge", "nonsaturating"), shard=(1, 2), log=lambda *a: None)
+    assert sorted(r["loss"] for r in both["rows"]) == ["nonsaturating", "sn-hinge"]
+    assert both["toy"] == toys.LONG_TOY and all(r["steps"] == toys.long_steps() for r in both["rows"])
+    assert all(r["n_modes"] == 25 and 0 <= r["high_quality"] <= 1 for r in both["rows"])
+    monkeypatch.setattr(toys, "train", lambda *a, **k: pytest.fail("retrained a finished long run"))
+    assert len(toys.long_runs(losses_=("sn-hinge", "nonsaturating"), log=lambda *a: None)["rows"]) == 2
+    model = toys.load_long_model("sn-hinge")
+    assert model.row == next(r for r in toys.load_long()["rows"] if r["loss"] == "sn-hinge")
+    assert model.sample(5).shape == (5, 2)
+    with pytest.raises(FileNotFoundError, match="toys-long"):
+        toys.load_long_model("wgan-gp")
+    with pytest.raises(ValueError, match="shard"):
+        toys.long_runs(shard=(2, 2))

@@ -3,6 +3,7 @@
     python -m otgan.reproduce --profile book              # every model, one after the other
     python -m otgan.reproduce --profile book --only wgan_gp_mlp
     python -m otgan.reproduce --profile book --only toys  # the 2-D toys: sweep, table, shipped toy models
+    python -m otgan.reproduce --profile book --only toys-long --shard 0/2  # 25 Gaussians at 5x the steps (2 shards)
     python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
     python -m otgan.reproduce --profile book --only lr-sweep --jobs 2  # the MNIST learning-rate sweep
 
@@ -107,7 +108,7 @@ def run_jobs(commands, logs, n_jobs=2, poll_s=1.0):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", choices=["smoke", "book", "full"], default="book")
-    parser.add_argument("--only", nargs="*", choices=sorted(models.REGISTRY) + ["lr-sweep", "toys", "flow"], default=None)
+    parser.add_argument("--only", nargs="*", choices=sorted(models.REGISTRY) + ["lr-sweep", "toys", "toys-long", "flow"], default=None)
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
     parser.add_argument("--seed", type=int, nargs="+", default=[0], help="training seeds of the MNIST models "
@@ -115,7 +116,7 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=1, help="MNIST (model, seed) jobs run side by side, each in "
                         "its own process on one CPU thread, logging to RUNS_DIR/NAME[.seedK].log")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
-    parser.add_argument("--shard", default="0/1", help="K/N: with --only toys, this process does every N-th job "
+    parser.add_argument("--shard", default="0/1", help="K/N: with --only toys or toys-long, this process does every N-th job "
                         "from K (run N processes side by side)")
     args = parser.parse_args(argv)
     os.environ[PROFILE_VARIABLE] = args.profile
@@ -133,7 +134,7 @@ def main(argv=None):
             raise SystemExit(f"sweep runs failed, see {', '.join(failed)}")
         sweep = lr_sweep.collect(args.runs_dir)
         print(lr_sweep.table(sweep).to_string(float_format=lambda v: f"{v:.3g}"))
-    names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("lr-sweep", "toys", "flow")]
+    names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("lr-sweep", "toys", "toys-long", "flow")]
     jobs = [(name, seed) for seed in args.seed for name in names]
     if args.jobs > 1 and len(jobs) > 1:
         logs = [os.path.join(args.runs_dir, f"{n}.seed{s}.log" if s else f"{n}.log") for n, s in jobs]
@@ -153,6 +154,9 @@ def main(argv=None):
         table = toys.reproduce(force=args.force, shard=tuple(int(v) for v in args.shard.split("/")))
         print(f"toys: {len(table['rows'])} 2-D runs of {table['steps']} steps, "
               f"{(time.perf_counter() - t1) / 60:.1f} min in this call; wrote {toys.data_path(toys.TABLE_FILE)}")
+    if args.only is None or "toys-long" in args.only:  # 25 Gaussians for 5x the table's steps (after the table)
+        long = toys.long_runs(shard=tuple(int(v) for v in args.shard.split("/")))
+        print(f"toys-long: {len(long['rows'])} runs of {long['steps']} steps on {long['toy']}")
     if args.only is None or "flow" in args.only:  # the flow-matching chapter's models (issue 19)
         from . import flow_matching
 
