@@ -208,3 +208,21 @@ def test_long_runs_record_rows_ship_generators_and_resume(tmp_data, monkeypatch)
         toys.load_long_model("wgan-gp")
     with pytest.raises(ValueError, match="shard"):
         toys.long_runs(shard=(2, 2))
+
+
+def test_long_summary_sets_each_long_run_beside_its_table_row():
+    table = {"floor": {"25gaussians": [0.1, 0.2]}, "rows": [
+        {"toy": "25gaussians", "loss": "wgan-gp", "seed": 0, "modes_covered": 13, "high_quality": 0.25, "W1": 0.3},
+        {"toy": "25gaussians", "loss": "wgan-gp", "seed": 1, "modes_covered": 16, "high_quality": 0.3, "W1": 0.2}]}
+    long = {"toy": "25gaussians", "steps": 100, "rows": [
+        {"loss": "sliced", "seed": 0, "modes_covered": 5, "high_quality": 0.2, "W1": 0.25, "ms per step": 60.0,
+         "steps": 100},
+        {"loss": "wgan-gp", "seed": 0, "modes_covered": 25, "high_quality": 0.85, "W1": 0.12, "ms per step": 30.0,
+         "steps": 100}]}
+    out = comparison.long_summary(long, table)
+    assert list(out.index) == ["wgan-gp", "sliced"]  # the book's order of losses
+    gp = out.loc["wgan-gp"]
+    assert (gp["modes short"], gp["modes long"], gp["HQ long"]) == (13, 25, 0.85)
+    assert gp["W1/floor short"] == pytest.approx(3.0) and gp["W1/floor long"] == pytest.approx(1.2)
+    assert gp["minutes long"] == pytest.approx(30.0 * 100 / 60000)
+    assert math.isnan(out.loc["sliced", "modes short"])  # no table row for it

@@ -2,7 +2,8 @@
 comparison chapter.
 
 The 2-D runs themselves (recipes, sweep, three seeds per (toy, loss), shipped models) live in :mod:`otgan.toys`;
-this module turns their table (``data/toys/table.json``) into the page's summary, mean and spread over seeds.
+this module turns their table (``data/toys/table.json``) into the page's summary, mean and spread over seeds, and
+sets the long runs (``data/toys/long.json``) beside it.
 """
 import pandas as pd
 
@@ -74,6 +75,40 @@ def toy_summary(table=None):
     numbers = pd.DataFrame(numbers).set_index("index")
     numbers.index = pd.MultiIndex.from_tuples(numbers.index, names=["toy", "loss"])
     return summary, numbers
+
+
+def long_summary(long=None, table=None):
+    """The long runs of :func:`otgan.toys.long_runs` beside the same (toy, loss, seed) of the table: modes
+    covered, high-quality rate and exact W1 as a multiple of the floor, after the table's steps and after the
+    long runs' steps, and the minutes of each long run.
+
+    Parameters
+    ----------
+    long, table : dict, optional
+        Default :func:`otgan.toys.load_long` and :func:`otgan.toys.load_table`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by loss name (:data:`TOY_LOSSES` order, the losses with a long run), columns ``modes short``,
+        ``modes long``, ``HQ short``, ``HQ long``, ``W1/floor short``, ``W1/floor long``, ``minutes long``
+        (floats; the short columns are NaN where the table has no row of that seed).
+    """
+    long = long or toys.load_long()
+    table = table or toys.load_table()
+    name = long["toy"]
+    floor = table["floor"][name][0]  # seed 0's floor, as the runs are seed 0's
+    rows = []
+    for r in long["rows"]:
+        short = next((t for t in table["rows"] if (t["toy"], t["loss"], t["seed"]) == (name, r["loss"], r["seed"])),
+                     None)
+        rows.append({"loss": r["loss"], "modes short": short and short.get("modes_covered"),
+                     "modes long": r.get("modes_covered"), "HQ short": short and short["high_quality"],
+                     "HQ long": r["high_quality"], "W1/floor short": short and short["W1"] / floor,
+                     "W1/floor long": r["W1"] / floor, "minutes long": r["ms per step"] * r["steps"] / 60000})
+    out = pd.DataFrame(rows, columns=["loss", "modes short", "modes long", "HQ short", "HQ long", "W1/floor short",
+                                      "W1/floor long", "minutes long"]).set_index("loss").astype(float)
+    return out.reindex([loss for loss in TOY_LOSSES if loss in out.index])
 
 
 #: The MNIST models trained with three seeds (issue 20: the three best and WGAN-GP) and the training seeds.
