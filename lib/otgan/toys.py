@@ -406,7 +406,9 @@ def reproduce(force=False, log=print, shard=(0, 1), wait_s=6 * 3600.0):
 
 #: The long runs: the table's 4,000 steps leave every loss spreading mass over the whole square of 25 Gaussians
 #: (13-19 of 25 modes, high-quality rate <= 0.3), while an SN-hinge run of the same recipe split it into 25/25 modes
-#: by 20,000 steps (high-quality rate 0.73, W1 1.1x the floor; 10,000 steps: 0.49, measured here). The same recipes
+#: by 20,000 steps (high-quality rate 0.73, W1 1.1x the floor; 10,000 steps: 0.49, measured here). Other changes
+#: did not move the plateau in 3,000-4,000 SN-hinge steps (13-14 modes, high-quality rate <= 0.29 each): widths
+#: 512 instead of 128, latent size 2, no batch norm, learning rates 1e-4 to 1e-3 (measured here). The same recipes
 #: and learning rates as the table, only 5x the steps, seed 0; cheapest losses first (:func:`long_runs`).
 LONG_TOY = "25gaussians"
 LONG_FILE = "toys/long.json"
