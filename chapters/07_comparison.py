@@ -466,7 +466,7 @@ shown.style.format(formats, na_rep="–").set_table_styles(SMALL_TABLE)
 
 # %%
 n_long = len(long_table)
-fig, axes = plt.subplots(2, 5, figsize=(15, 6.4))
+fig, axes = plt.subplots(2, 5, figsize=(15, 7.2))
 for ax in axes.flat[n_long:]:
     ax.axis("off")
 target25 = otgan.data.toy(long_data["toy"])
