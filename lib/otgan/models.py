@@ -237,7 +237,7 @@ _SPECS = [
     and the generator collapses, measured: FID 1,900 after 15,000 steps); dropout 0.3 in the discriminator and
     one-sided label smoothing (0.9) keep the game balanced. Trained under bf16 autocast: in the same 20 CPU-minutes
     it made 39,353 steps (30.6 ms each) against 32,052 in float32 (37.4 ms), and reached FID 55.7 against 83.9
-    (seed 0; ``benchmarks/precision_pair.md``).""",
+    (seed 0; ``benchmarks/precision_pair_gan_mlp.md``).""",
               "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, _BUDGETED, 40000), (("real_label", 0.9),),
               dropout=0.3, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("dcgan", """DCGAN (Radford et al., 2016) for 28x28: strided (transposed) convs, batch norm, no
