@@ -479,15 +479,27 @@ def load_long_model(loss, toy=LONG_TOY):
     """The generator of a long run (``data/toys/long/<toy>_<loss>.pt``) in a :class:`Trainer` of its recipe, with
     its measured row as ``trainer.row``."""
     ck = load_checkpoint(data_path(f"{SUBDIR}/long/{toy}_{loss}.pt", make=LONG_COMMAND))
-    trainer = build(toy, loss, ck["config"]["lr"], device="cpu")
-    if ck["config"] != trainer.config:
-        raise ValueError(f"the long run of {loss} on {toy} was made with another recipe: remake it with "
-                         f"`{LONG_COMMAND}`")
-    load_state(trainer.generator, ck["generator"])
-    if trainer.ema_generator is not None:
-        load_state(trainer.ema_generator, ck["generator"])
+    trainer = _recipe_trainer(toy, loss, ck, f"the long run of {loss} on {toy} was made", LONG_COMMAND)
+    _load_generator(trainer, ck["generator"])
     trainer.step, trainer.row = ck["step"], ck["row"]
     return trainer
+
+
+def _recipe_trainer(toy, loss, ck, what, command):
+    """A CPU trainer of today's recipe for the shipped file ``ck``; a file made with another recipe is a ValueError
+    that names ``command``."""
+    trainer = build(toy, loss, ck["config"]["lr"], device="cpu")
+    if ck["config"] != trainer.config:
+        raise ValueError(f"{what} with another recipe: remake it with `{command}`")
+    return trainer
+
+
+def _load_generator(trainer, state):
+    """Load shipped generator weights into the raw generator and, where there is one, the weight average that
+    :meth:`Trainer.sample` draws from."""
+    load_state(trainer.generator, state)
+    if trainer.ema_generator is not None:
+        load_state(trainer.ema_generator, state)
 
 
 @contextlib.contextmanager
@@ -570,15 +582,11 @@ def load(toy, loss, seed=0, early=False):
     choice(loss, "loss", LOSSES)
     if profile() == "book":
         ck = load_checkpoint(model_path(toy, loss, must_exist=True))
-        trainer = build(toy, loss, ck["config"]["lr"], device="cpu")
-        if ck["config"] != trainer.config:
-            raise ValueError(f"{model_path(toy, loss)} was made with another recipe: remake it with `{COMMAND}`")
+        trainer = _recipe_trainer(toy, loss, ck, f"{model_path(toy, loss)} was made", COMMAND)
         if early and "early" not in ck:
             raise ValueError(f"{model_path(toy, loss)} holds no early-stopped nets (only WGAN-GP keeps them)")
         nets_ = ck["early"] if early else ck
-        load_state(trainer.generator, nets_["generator"])
-        if trainer.ema_generator is not None:  # sample from the shipped weights
-            load_state(trainer.ema_generator, nets_["generator"])
+        _load_generator(trainer, nets_["generator"])
         # files written before the EMA was shipped hold the raw generator, not the average the row measured
         trainer.shipped_kind = ck.get("generator_kind", "raw")
         if trainer.critic is not None and nets_.get("critic") is not None:
