@@ -224,6 +224,8 @@ class Trainer:
         self._critic_view = None
         if self.critic is not None:
             self._critic_view = AugmentedCritic(self.critic, augment) if augment is not None else self.critic
+        self._parametrized = self.critic is not None and any(parametrize.is_parametrized(m)
+                                                             for m in self.critic.modules())
 
     @property
     def sampler(self):
@@ -243,9 +245,7 @@ class Trainer:
         :math:`W / \\sigma(W)`) once and reuse them for every call of the critic (real, fake, penalty, features):
         one power iteration per update, as Miyato et al. (2018) count it. A critic called twice per update (real,
         then fake) otherwise recomputed both, which made SN-GAN steps ~1.2x slower on a CPU."""
-        if self.critic is not None and any(parametrize.is_parametrized(m) for m in self.critic.modules()):
-            return parametrize.cached()
-        return contextlib.nullcontext()
+        return parametrize.cached() if self._parametrized else contextlib.nullcontext()
 
     def critic_steps(self):
         """Critic steps of the coming iteration (``n_critic``, or the schedule's value at this step)."""
