@@ -61,8 +61,8 @@ def pair(name):
     for label, (tr, m) in rows.items():
         lines.append(f"| {label} | {tr.step:,} | {1000 * tr.elapsed / tr.step:.1f} | "
                      + " | ".join(f"{m[k]:.3f}" if k != "fid" else f"{m[k]:.1f}" for k in KEYS) + " |")
-    (tb, mb), (tf, mf) = rows[f"{mine} (shipped)"] if mine == "bf16" else rows["bf16"], \
-        rows["fp32"] if mine == "bf16" else rows["fp32 (shipped)"]
+    by_precision = {mine: rows[f"{mine} (shipped)"], other: rows[other]}
+    (tb, mb), (tf, mf) = by_precision["bf16"], by_precision["fp32"]
     lines += ["", f"bf16 makes {tb.step / tf.step:.2f}x the steps of fp32 in the same CPU time; its FID is "
               f"{'lower' if mb['fid'] < mf['fid'] else 'higher'} ({mb['fid']:.1f} against {mf['fid']:.1f}). One seed "
               "each; the runs were made on a machine shared with other training jobs, which also slows a step "
