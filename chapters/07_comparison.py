@@ -447,8 +447,9 @@ claim(t25["modes"].max() < 24, "no loss covers 24 of the 25 modes at this budget
 # table's seed-0 runs (recipe, learning rate, seed, evaluation) and only train longer: {glue:text}`long_steps:,`
 # generator steps instead of {glue:text}`toy_steps:,` (`python -m otgan.reproduce --profile book --only
 # toys-long`; {glue:text}`long_n` of the {glue:text}`long_all` losses are recorded, cheapest first). *W1 / floor*
-# is the exact $W_1$ of 2,000 samples over the floor of the table; *minutes* are wall-clock minutes on the shared
-# two-core machine. The figure's titles count modes in fresh samples, so a mode near the 20% threshold can be
+# is the exact $W_1$ of 2,000 samples over each seed's floor; every column is the mean over the *seeds* a loss has
+# been run with, beside the worst seed; *minutes* are wall-clock minutes of one run on the shared two-core machine.
+# The figure shows seed 0, and its titles count modes in fresh samples, so a mode near the 20% threshold can be
 # counted in one and not in the other.
 
 # %%
@@ -458,10 +459,11 @@ glue("long_steps", long_data["steps"])
 glue("long_n", len(long_table))
 glue("long_all", len(comparison.TOY_LOSSES))
 short_k, long_k = f"{toy_data['steps']:,} steps", f"{long_data['steps']:,} steps"
-shown = long_table.rename(columns=lambda c: c.replace("short", f"({short_k})").replace("long", f"({long_k})"))
+shown = long_table.rename(columns=lambda c: c.replace("long min", f"({long_k}), worst seed").replace(
+    "short", f"({short_k})").replace("long", f"({long_k})"))
 shown.index = [otgan.toys.LABELS[loss] for loss in shown.index]
-formats = {c: ("{:.0f}" if c.startswith("modes") else "{:.1f}" if c.startswith(("W1", "minutes")) else "{:.2f}")
-           for c in shown.columns}
+formats = {c: ("{:.0f}" if c.startswith(("modes", "seeds")) else "{:.1f}" if c.startswith(("W1", "minutes"))
+               else "{:.2f}") for c in shown.columns}
 shown.style.format(formats, na_rep="–").set_table_styles(SMALL_TABLE)
 
 # %%
@@ -476,7 +478,7 @@ for ax, loss in zip(axes.flat, long_table.index):
     plotting.plot_samples(x, target25, ax=ax, s=2, title=f"{otgan.toys.LABELS[loss]}\n{r['modes_covered']}/25 "
                           f"modes, HQ {r['high_quality']:.2f}")
     ax.set(xlabel="", ylabel="")
-fig.suptitle(f"{long_data['toy']}, {long_data['steps']:,} generator steps", y=1.0)
+fig.suptitle(f"{long_data['toy']}, {long_data['steps']:,} generator steps, seed 0", y=1.0)
 plt.tight_layout()
 plt.show()
 
@@ -492,6 +494,10 @@ split = lt[(lt["modes long"] >= lt["modes short"] + 3) & ~lt.index.isin(flat.ind
 glue("long_split", ", ".join(label[loss] for loss in split.index) or "none")
 glue("long_flat", ", ".join(label[loss] for loss in flat.index) or "none")
 glue("long_missing", ", ".join(label[loss] for loss in comparison.TOY_LOSSES if loss not in lt.index) or "none")
+seeded = lt.index[lt["seeds"] > 1]
+glue("long_seed_note", (f"{', '.join(label[loss] for loss in seeded)} were run with "
+                        f"{lt.loc[seeded, 'seeds'].min():.0f} seeds or more, the others with one: a single run is "
+                        "not a ranking") if len(seeded) else "One seed each: these are single runs, not a ranking")
 claim(lt.loc["wgan-gp", "modes long"] >= 24 and lt.loc["wgan-gp", "modes short"] < 20,
       "with five times the steps WGAN-GP covers at least 24 of the 25 modes (under 20 at the table's budget)")
 claim(lt.loc[["wgan-gp", "sn-hinge", "cramer"], "HQ long"].max() < 0.8,
@@ -517,8 +523,8 @@ claim({"wgan-gp", "sn-hinge"} <= set(split.index), "WGAN-GP and SN hinge split t
 # and the largest $W_1$ of all, {glue:text}`long_nonsaturating_W1_floor_long:.1f` times the floor: the mode
 # collapse of {ref}`ch-gan` appears on 25 Gaussians once the run is long, with this recipe too. The minimax loss
 # covers {glue:text}`long_minimax_modes_long:.0f`. {glue:text}`long_flat` still spread their samples over the whole
-# square. Not recorded yet: {glue:text}`long_missing`, the slowest runs (the command resumes them). One seed each:
-# these are single runs, not a ranking.
+# square. Not recorded yet: {glue:text}`long_missing`, the slowest runs (the command resumes them).
+# {glue:text}`long_seed_note`.
 
 # %%
 fid = mnist_table["fid"].drop("real vs real").astype(float)

@@ -199,15 +199,23 @@ def test_long_runs_record_rows_ship_generators_and_resume(tmp_data, monkeypatch)
     assert sorted(r["loss"] for r in both["rows"]) == ["nonsaturating", "sn-hinge"]
     assert both["toy"] == toys.LONG_TOY and all(r["steps"] == toys.long_steps() for r in both["rows"])
     assert all(r["n_modes"] == 25 and 0 <= r["high_quality"] <= 1 for r in both["rows"])
+    train = toys.train
     monkeypatch.setattr(toys, "train", lambda *a, **k: pytest.fail("retrained a finished long run"))
     assert len(toys.long_runs(losses_=("sn-hinge", "nonsaturating"), log=lambda *a: None)["rows"]) == 2
     model = toys.load_long_model("sn-hinge")
     assert model.row == next(r for r in toys.load_long()["rows"] if r["loss"] == "sn-hinge")
     assert model.sample(5).shape == (5, 2)
+    monkeypatch.setattr(toys, "train", train)  # not undo(): that would also undo tmp_data's data folder
+    seeded = toys.long_runs(losses_=("sn-hinge",), seeds=(0, 1), log=lambda *a: None)  # seed 0 kept, seed 1 added
+    assert sorted((r["loss"], r["seed"]) for r in seeded["rows"]) == [("nonsaturating", 0), ("sn-hinge", 0),
+                                                                      ("sn-hinge", 1)]
+    assert toys.load_long_model("sn-hinge").row["seed"] == 0  # the shipped generator stays seed 0's
     with pytest.raises(FileNotFoundError, match="toys-long"):
         toys.load_long_model("wgan-gp")
     with pytest.raises(ValueError, match="shard"):
         toys.long_runs(shard=(2, 2))
+    with pytest.raises(ValueError, match="seeds"):
+        toys.long_runs(seeds=(-1,))
 
 
 def test_long_summary_sets_each_long_run_beside_its_table_row():
@@ -222,7 +230,24 @@ def test_long_summary_sets_each_long_run_beside_its_table_row():
     out = comparison.long_summary(long, table)
     assert list(out.index) == ["wgan-gp", "sliced"]  # the book's order of losses
     gp = out.loc["wgan-gp"]
-    assert (gp["modes short"], gp["modes long"], gp["HQ long"]) == (13, 25, 0.85)
+    assert (gp["seeds"], gp["modes short"], gp["modes long"], gp["HQ long"]) == (1, 13, 25, 0.85)
     assert gp["W1/floor short"] == pytest.approx(3.0) and gp["W1/floor long"] == pytest.approx(1.2)
     assert gp["minutes long"] == pytest.approx(30.0 * 100 / 60000)
     assert math.isnan(out.loc["sliced", "modes short"])  # no table row for it
+
+
+def test_long_summary_averages_seeds_each_against_its_own_floor_and_keeps_the_worst():
+    table = {"floor": {"25gaussians": [0.1, 0.2]}, "rows": [
+        {"toy": "25gaussians", "loss": "wgan-gp", "seed": 0, "modes_covered": 13, "high_quality": 0.25, "W1": 0.3},
+        {"toy": "25gaussians", "loss": "wgan-gp", "seed": 1, "modes_covered": 16, "high_quality": 0.3, "W1": 0.2}]}
+    row = {"loss": "wgan-gp", "ms per step": 30.0, "steps": 100}
+    long = {"toy": "25gaussians", "steps": 100, "rows": [
+        {**row, "seed": 0, "modes_covered": 25, "high_quality": 0.85, "W1": 0.12},
+        {**row, "seed": 1, "modes_covered": 22, "high_quality": 0.65, "W1": 0.3}]}
+    gp = comparison.long_summary(long, table).loc["wgan-gp"]
+    assert gp["seeds"] == 2 and gp["modes long"] == 23.5 and gp["modes long min"] == 22
+    assert gp["HQ long"] == pytest.approx(0.75) and gp["HQ long min"] == pytest.approx(0.65)
+    assert gp["modes short"] == 14.5
+    assert gp["W1/floor long"] == pytest.approx((0.12 / 0.1 + 0.3 / 0.2) / 2)  # each seed over its own floor
+    assert gp["W1/floor short"] == pytest.approx((3.0 + 1.0) / 2)
+    assert comparison.long_summary({"toy": "25gaussians", "steps": 100, "rows": []}, table).empty

@@ -78,9 +78,10 @@ def toy_summary(table=None):
 
 
 def long_summary(long=None, table=None):
-    """The long runs of :func:`otgan.toys.long_runs` beside the same (toy, loss, seed) of the table: modes
-    covered, high-quality rate and exact W1 as a multiple of the floor, after the table's steps and after the
-    long runs' steps, and the minutes of each long run.
+    """The long runs of :func:`otgan.toys.long_runs` beside the table's runs of the same (toy, loss, seed): modes
+    covered, high-quality rate and exact W1 as a multiple of each seed's floor, after the table's steps and after
+    the long runs' steps, averaged over the seeds the long runs have, with the long runs' worst seed and the
+    minutes of a long run.
 
     Parameters
     ----------
@@ -90,25 +91,35 @@ def long_summary(long=None, table=None):
     Returns
     -------
     DataFrame
-        Indexed by loss name (:data:`TOY_LOSSES` order, the losses with a long run), columns ``modes short``,
-        ``modes long``, ``HQ short``, ``HQ long``, ``W1/floor short``, ``W1/floor long``, ``minutes long``
-        (floats; the short columns are NaN where the table has no row of that seed).
+        Indexed by loss name (:data:`TOY_LOSSES` order, the losses with a long run), float columns ``seeds``,
+        ``modes short``, ``modes long``, ``modes long min``, ``HQ short``, ``HQ long``, ``HQ long min``,
+        ``W1/floor short``, ``W1/floor long``, ``minutes long`` (means over seeds except ``seeds`` and the
+        minima; the short columns are NaN where the table has no row of those seeds).
     """
     long = long or toys.load_long()
     table = table or toys.load_table()
     name = long["toy"]
-    floor = table["floor"][name][0]  # seed 0's floor, as the runs are seed 0's
-    rows = []
+    floors = table["floor"][name]  # one per table seed
+    per_seed = []
     for r in long["rows"]:
         short = next((t for t in table["rows"] if (t["toy"], t["loss"], t["seed"]) == (name, r["loss"], r["seed"])),
                      None)
-        rows.append({"loss": r["loss"], "modes short": short and short.get("modes_covered"),
-                     "modes long": r.get("modes_covered"), "HQ short": short and short["high_quality"],
-                     "HQ long": r["high_quality"], "W1/floor short": short and short["W1"] / floor,
-                     "W1/floor long": r["W1"] / floor, "minutes long": r["ms per step"] * r["steps"] / 60000})
-    out = pd.DataFrame(rows, columns=["loss", "modes short", "modes long", "HQ short", "HQ long", "W1/floor short",
-                                      "W1/floor long", "minutes long"]).set_index("loss").astype(float)
-    return out.reindex([loss for loss in TOY_LOSSES if loss in out.index])
+        floor = floors[r["seed"]] if r["seed"] < len(floors) else float("nan")
+        per_seed.append({"loss": r["loss"], "modes short": short and short.get("modes_covered"),
+                         "modes long": r.get("modes_covered"), "HQ short": short and short["high_quality"],
+                         "HQ long": r["high_quality"], "W1/floor short": short and short["W1"] / floor,
+                         "W1/floor long": r["W1"] / floor, "minutes long": r["ms per step"] * r["steps"] / 60000})
+    columns = ["seeds", "modes short", "modes long", "modes long min", "HQ short", "HQ long", "HQ long min",
+               "W1/floor short", "W1/floor long", "minutes long"]
+    if not per_seed:
+        return pd.DataFrame(columns=columns, dtype=float).rename_axis("loss")
+    frame = pd.DataFrame(per_seed).set_index("loss").astype(float)
+    grouped = frame.groupby(level="loss")
+    out = grouped.mean()
+    out["seeds"] = grouped.size().astype(float)
+    out["modes long min"] = grouped["modes long"].min()
+    out["HQ long min"] = grouped["HQ long"].min()
+    return out[columns].reindex([loss for loss in TOY_LOSSES if loss in out.index])
 
 
 #: The MNIST models trained with three seeds (issue 20: the three best and WGAN-GP) and the training seeds.

@@ -4,6 +4,7 @@
     python -m otgan.reproduce --profile book --only wgan_gp_mlp
     python -m otgan.reproduce --profile book --only toys  # the 2-D toys: sweep, table, shipped toy models
     python -m otgan.reproduce --profile book --only toys-long --shard 0/2  # 25 Gaussians at 5x the steps (2 shards)
+    python -m otgan.reproduce --profile book --only toys-long --seed 1 2   # ... and its other training seeds
     python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
     python -m otgan.reproduce --profile book --only lr-sweep --jobs 2  # the MNIST learning-rate sweep
 
@@ -112,7 +113,7 @@ def main(argv=None):
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
     parser.add_argument("--seed", type=int, nargs="+", default=[0], help="training seeds of the MNIST models "
-                        "(0: the shipped data/NAME.pt; K > 0: data/NAME.seedK.pt)")
+                        "(0: the shipped data/NAME.pt; K > 0: data/NAME.seedK.pt) and of toys-long")
     parser.add_argument("--jobs", type=int, default=1, help="MNIST (model, seed) jobs run side by side, each in "
                         "its own process on one CPU thread, logging to RUNS_DIR/NAME[.seedK].log")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
@@ -155,7 +156,7 @@ def main(argv=None):
         print(f"toys: {len(table['rows'])} 2-D runs of {table['steps']} steps, "
               f"{(time.perf_counter() - t1) / 60:.1f} min in this call; wrote {toys.data_path(toys.TABLE_FILE)}")
     if args.only is None or "toys-long" in args.only:  # 25 Gaussians for 5x the table's steps (after the table)
-        long = toys.long_runs(shard=tuple(int(v) for v in args.shard.split("/")))
+        long = toys.long_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
         print(f"toys-long: {len(long['rows'])} runs of {long['steps']} steps on {long['toy']}")
     if args.only is None or "flow" in args.only:  # the flow-matching chapter's models (issue 19)
         from . import flow_matching

@@ -420,11 +420,12 @@ def long_steps():
     return settings(smoke=20, book=20000, full=40000)
 
 
-def long_runs(losses_=None, toy=LONG_TOY, seed=0, shard=(0, 1), log=print):
-    """Train each loss on ``toy`` for :func:`long_steps` with the table's recipe and learning rate (seed ``seed``),
-    measured like the table's runs, and record every row in ``data/toys/long.json`` (:data:`LONG_FILE`), the
-    generator (its weight average) in ``data/toys/long/<toy>_<loss>.pt``. A row already recorded with today's
-    recipe and step count is kept; ``shard=(k, n)`` does every n-th loss from k, so n processes share the work.
+def long_runs(losses_=None, toy=LONG_TOY, seeds=(0,), shard=(0, 1), log=print):
+    """Train each loss on ``toy`` for :func:`long_steps` with the table's recipe and learning rate, once per
+    training seed of ``seeds``, measured like the table's runs, and record every row in ``data/toys/long.json``
+    (:data:`LONG_FILE`); seed 0's generator (its weight average) is shipped in ``data/toys/long/<toy>_<loss>.pt``.
+    A row already recorded with today's recipe and step count is kept; the (loss, seed) jobs run seed by seed,
+    cheapest loss first, and ``shard=(k, n)`` does every n-th job from k, so n processes share the work.
 
     Returns
     -------
@@ -448,8 +449,11 @@ def long_runs(losses_=None, toy=LONG_TOY, seed=0, shard=(0, 1), log=print):
         stored["rows"] = [r for r in stored["rows"] if _current(r) and r["lr"] == lrs.get(r["loss"], r["lr"])]
         return stored
 
+    seeds = tuple(seeds)
+    if not seeds or any(not isinstance(sd, int) or sd < 0 for sd in seeds):
+        raise ValueError(f"seeds must be non-negative integers, got {seeds!r}")
     todo = sorted(losses_ or LOSSES, key=lambda loss: cost.get(loss, 0.0))
-    for loss in todo[k::n]:
+    for loss, seed in [(loss, sd) for sd in seeds for loss in todo][k::n]:
         with _locked(path):
             stored = current(_read(path))
         if any(r["loss"] == loss and r["seed"] == seed for r in stored["rows"]):
@@ -457,9 +461,10 @@ def long_runs(losses_=None, toy=LONG_TOY, seed=0, shard=(0, 1), log=print):
         lr = lrs.get(loss, _shipped_lr(loss))
         t0 = time.perf_counter()
         trainer, row, _ = train(toy, loss, long_steps(), lr, seed=seed)
-        save_checkpoint(data_path(f"{SUBDIR}/long/{toy}_{loss}.pt"),
-                        {"config": trainer.config, "step": trainer.step, "row": row, "generator_kind": "sampler",
-                         "generator": half_state_dict(trainer.sampler)})
+        if seed == 0:
+            save_checkpoint(data_path(f"{SUBDIR}/long/{toy}_{loss}.pt"),
+                            {"config": trainer.config, "step": trainer.step, "row": row, "generator_kind": "sampler",
+                             "generator": half_state_dict(trainer.sampler)})
         with _locked(path):
             stored = current(_read(path))
             stored["rows"] = [r for r in stored["rows"] if (r["loss"], r["seed"]) != (loss, seed)] + [row]
@@ -476,8 +481,8 @@ def load_long():
 
 
 def load_long_model(loss, toy=LONG_TOY):
-    """The generator of a long run (``data/toys/long/<toy>_<loss>.pt``) in a :class:`Trainer` of its recipe, with
-    its measured row as ``trainer.row``."""
+    """The generator of seed 0's long run (``data/toys/long/<toy>_<loss>.pt``) in a :class:`Trainer` of its recipe,
+    with its measured row as ``trainer.row``."""
     ck = load_checkpoint(data_path(f"{SUBDIR}/long/{toy}_{loss}.pt", make=LONG_COMMAND))
     trainer = _recipe_trainer(toy, loss, ck, f"the long run of {loss} on {toy} was made", LONG_COMMAND)
     _load_generator(trainer, ck["generator"])
