@@ -214,7 +214,8 @@ claim(fid_min["wgan_gp_mlp"] > fid_max[top2].max(), "WGAN-GP's best seed is wors
 # ({glue:text}`cmp_seed0_gan_mlp:.1f` against {glue:text}`cmp_seed0_sngan_hinge_mlp:.1f`) is larger than the gap
 # between the means. The MLP GAN's mean is the lower one, and part of that is arithmetic: it trains under bf16
 # autocast, which gives it more steps in the same CPU time and a lower FID than its float32 run
-# ({ref}`ch-benchmarks`), while the SN-GAN's step gains little from bf16. SW on critic
+# ({ref}`ch-benchmarks`), while the SN-GAN still trains in float32 (its paired bf16 run made more steps too,
+# and is not shipped yet). SW on critic
 # features comes next ({glue:text}`cmp_seed_sw_features_mean:.1f` ± {glue:text}`cmp_seed_sw_features_sd:.1f`),
 # then WGAN-GP ({glue:text}`cmp_seed_wgan_gp_mlp_mean:.1f` ± {glue:text}`cmp_seed_wgan_gp_mlp_sd:.1f`), whose best
 # seed ({glue:text}`cmp_seed_wgan_gp_mlp_min:.1f`) is worse than every seed of the two best models. The budget is
