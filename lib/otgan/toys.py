@@ -449,9 +449,9 @@ def long_runs(losses_=None, toy=LONG_TOY, seeds=(0,), shard=(0, 1), log=print):
         stored["rows"] = [r for r in stored["rows"] if _current(r) and r["lr"] == lrs.get(r["loss"], r["lr"])]
         return stored
 
-    seeds = tuple(seeds)
-    if not seeds or any(not isinstance(sd, int) or sd < 0 for sd in seeds):
-        raise ValueError(f"seeds must be non-negative integers, got {seeds!r}")
+    seeds = tuple(positive(sd, "seeds", integer=True, allow_zero=True) for sd in seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one training seed, got none")
     todo = sorted(losses_ or LOSSES, key=lambda loss: cost.get(loss, 0.0))
     for loss, seed in [(loss, sd) for sd in seeds for loss in todo][k::n]:
         with _locked(path):
