@@ -193,20 +193,24 @@ def test_a_shard_without_its_partner_times_out_naming_the_missing_losses(tmp_dat
 
 
 def test_long_runs_record_rows_ship_generators_and_resume(tmp_data, monkeypatch):
-    first = toys.long_runs(losses_=("sn-hinge", "nonsaturating"), shard=(0, 2), log=lambda *a: None)
+    first = toys.long_runs(losses_=("sn-hinge", "nonsaturating"), toys_=toys.LONG_TOY, shard=(0, 2),
+                           log=lambda *a: None)
     assert len(first["rows"]) == 1  # one shard: one of the two losses
-    both = toys.long_runs(losses_=("sn-hinge", "nonsaturating"), shard=(1, 2), log=lambda *a: None)
+    both = toys.long_runs(losses_=("sn-hinge", "nonsaturating"), toys_=toys.LONG_TOY, shard=(1, 2),
+                          log=lambda *a: None)
     assert sorted(r["loss"] for r in both["rows"]) == ["nonsaturating", "sn-hinge"]
-    assert both["toy"] == toys.LONG_TOY and all(r["steps"] == toys.long_steps() for r in both["rows"])
+    assert all(r["toy"] == toys.LONG_TOY and r["steps"] == toys.long_steps() for r in both["rows"])
     assert all(r["n_modes"] == 25 and 0 <= r["high_quality"] <= 1 for r in both["rows"])
     train = toys.train
     monkeypatch.setattr(toys, "train", lambda *a, **k: pytest.fail("retrained a finished long run"))
-    assert len(toys.long_runs(losses_=("sn-hinge", "nonsaturating"), log=lambda *a: None)["rows"]) == 2
+    assert len(toys.long_runs(losses_=("sn-hinge", "nonsaturating"), toys_=toys.LONG_TOY,
+                              log=lambda *a: None)["rows"]) == 2
     model = toys.load_long_model("sn-hinge")
     assert model.row == next(r for r in toys.load_long()["rows"] if r["loss"] == "sn-hinge")
     assert model.sample(5).shape == (5, 2)
     monkeypatch.setattr(toys, "train", train)  # not undo(): that would also undo tmp_data's data folder
-    seeded = toys.long_runs(losses_=("sn-hinge",), seeds=(0, 1), log=lambda *a: None)  # seed 0 kept, seed 1 added
+    seeded = toys.long_runs(losses_=("sn-hinge",), toys_=toys.LONG_TOY, seeds=(0, 1),
+                            log=lambda *a: None)  # seed 0 kept, seed 1 added
     assert sorted((r["loss"], r["seed"]) for r in seeded["rows"]) == [("nonsaturating", 0), ("sn-hinge", 0),
                                                                       ("sn-hinge", 1)]
     assert toys.load_long_model("sn-hinge").row["seed"] == 0  # the shipped generator stays seed 0's
@@ -216,6 +220,31 @@ def test_long_runs_record_rows_ship_generators_and_resume(tmp_data, monkeypatch)
         toys.long_runs(shard=(2, 2))
     with pytest.raises(ValueError, match="seeds"):
         toys.long_runs(seeds=(-1,))
+    with pytest.raises(ValueError, match="toys_"):
+        toys.long_runs(toys_=("moons",))
+
+
+def test_long_runs_of_a_second_toy_keep_the_first_toys_rows(tmp_data):
+    """8 Gaussians trained long beside 25 Gaussians: one file, each row naming its toy, each toy's generator
+    shipped under its own name, and :func:`otgan.toys.load_long` reading one toy's rows."""
+    quiet = dict(losses_=("sn-hinge",), log=lambda *a: None)
+    toys.long_runs(toys_="25gaussians", **quiet)
+    both = toys.long_runs(toys_=toys.LONG_TOYS, **quiet)
+    assert sorted(r["toy"] for r in both["rows"]) == ["25gaussians", "8gaussians"]
+    eight = toys.load_long("8gaussians")
+    assert [(r["toy"], r["n_modes"]) for r in eight["rows"]] == [("8gaussians", 8)]
+    assert toys.load_long_model("sn-hinge", toy="8gaussians").row == eight["rows"][0]
+    assert toys.load_long_model("sn-hinge").row["toy"] == "25gaussians"
+    with pytest.raises(ValueError, match="toy"):
+        toys.load_long("moons")
+
+
+def test_load_long_reads_a_file_of_one_toy(tmp_data):
+    """The earlier file named its toy once, not per row: its rows are read as that toy's."""
+    toys._write(toys.data_path(toys.LONG_FILE), {"profile": "smoke", "toy": "25gaussians", "steps": 20,
+                                                  "rows": [{"loss": "sliced", "seed": 0}]})
+    assert toys.load_long()["rows"] == [{"toy": "25gaussians", "loss": "sliced", "seed": 0}]
+    assert toys.load_long("8gaussians")["rows"] == []
 
 
 def test_long_summary_sets_each_long_run_beside_its_table_row():
@@ -234,6 +263,12 @@ def test_long_summary_sets_each_long_run_beside_its_table_row():
     assert gp["W1/floor short"] == pytest.approx(3.0) and gp["W1/floor long"] == pytest.approx(1.2)
     assert gp["minutes long"] == pytest.approx(30.0 * 100 / 60000)
     assert math.isnan(out.loc["sliced", "modes short"])  # no table row for it
+    eight = {"steps": 100, "rows": [{"toy": "8gaussians", **long["rows"][1], "modes_covered": 8}]}
+    assert comparison.long_summary(eight, table).empty  # 25 Gaussians by default: no row of that toy
+    with pytest.raises(ValueError, match="floor"):  # a toy the table has no floor for
+        comparison.long_summary(eight, table, toy="8gaussians")
+    with pytest.raises(ValueError, match="toy"):
+        comparison.long_summary(eight, table, toy="moons")
 
 
 def test_long_summary_averages_seeds_each_against_its_own_floor_and_keeps_the_worst():

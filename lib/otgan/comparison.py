@@ -8,6 +8,7 @@ sets the long runs (``data/toys/long.json``) beside it.
 import pandas as pd
 
 from . import toys
+from ._checks import choice
 
 TOYS = toys.TOYS
 TOY_LOSSES = toys.LOSSES
@@ -77,8 +78,8 @@ def toy_summary(table=None):
     return summary, numbers
 
 
-def long_summary(long=None, table=None):
-    """The long runs of :func:`otgan.toys.long_runs` beside the table's runs of the same (toy, loss, seed): modes
+def long_summary(long=None, table=None, toy=None):
+    """The long runs of :func:`otgan.toys.long_runs` on one toy beside the table's runs of the same (toy, loss, seed): modes
     covered, high-quality rate and exact W1 as a multiple of each seed's floor, after the table's steps and after
     the long runs' steps, averaged over the seeds the long runs have, with the long runs' worst seed and the
     minutes of a long run.
@@ -87,6 +88,8 @@ def long_summary(long=None, table=None):
     ----------
     long, table : dict, optional
         Default :func:`otgan.toys.load_long` and :func:`otgan.toys.load_table`.
+    toy : str, optional
+        The toy whose long runs are summarized (default :data:`otgan.toys.LONG_TOY`, 25 Gaussians).
 
     Returns
     -------
@@ -98,10 +101,14 @@ def long_summary(long=None, table=None):
     """
     long = long or toys.load_long()
     table = table or toys.load_table()
-    name = long["toy"]
+    name = choice(toy or toys.LONG_TOY, "toy", toys.TOYS)
+    if name not in table["floor"]:
+        raise ValueError(f"table has no floor for toy {name!r}: its toys are {sorted(table['floor'])}")
     floors = table["floor"][name]  # one per table seed
     per_seed = []
     for r in long["rows"]:
+        if r.get("toy", long.get("toy")) != name:
+            continue
         short = next((t for t in table["rows"] if (t["toy"], t["loss"], t["seed"]) == (name, r["loss"], r["seed"])),
                      None)
         floor = floors[r["seed"]] if r["seed"] < len(floors) else float("nan")

@@ -3,7 +3,7 @@
     python -m otgan.reproduce --profile book              # every model, one after the other
     python -m otgan.reproduce --profile book --only wgan_gp_mlp
     python -m otgan.reproduce --profile book --only toys  # the 2-D toys: sweep, table, shipped toy models
-    python -m otgan.reproduce --profile book --only toys-long --shard 0/2  # 25 Gaussians at 5x the steps (2 shards)
+    python -m otgan.reproduce --profile book --only toys-long --shard 0/2  # 25 and 8 Gaussians at 5x the steps (2 shards)
     python -m otgan.reproduce --profile book --only toys-long --seed 1 2   # ... and its other training seeds
     python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
     python -m otgan.reproduce --profile book --only lr-sweep --jobs 2  # the MNIST learning-rate sweep
@@ -155,9 +155,10 @@ def main(argv=None):
         table = toys.reproduce(force=args.force, shard=tuple(int(v) for v in args.shard.split("/")))
         print(f"toys: {len(table['rows'])} 2-D runs of {table['steps']} steps, "
               f"{(time.perf_counter() - t1) / 60:.1f} min in this call; wrote {toys.data_path(toys.TABLE_FILE)}")
-    if args.only is None or "toys-long" in args.only:  # 25 Gaussians for 5x the table's steps (after the table)
+    if args.only is None or "toys-long" in args.only:  # 25 and 8 Gaussians for 5x the table's steps (after it)
         long = toys.long_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
-        print(f"toys-long: {len(long['rows'])} runs of {long['steps']} steps on {long['toy']}")
+        print(f"toys-long: {len(long['rows'])} runs of {long['steps']} steps on "
+              f"{', '.join(sorted({r['toy'] for r in long['rows']}))}")
     if args.only is None or "flow" in args.only:  # the flow-matching chapter's models (issue 19)
         from . import flow_matching
 
