@@ -286,3 +286,49 @@ def test_long_summary_averages_seeds_each_against_its_own_floor_and_keeps_the_wo
     assert gp["W1/floor long"] == pytest.approx((0.12 / 0.1 + 0.3 / 0.2) / 2)  # each seed over its own floor
     assert gp["W1/floor short"] == pytest.approx((3.0 + 1.0) / 2)
     assert comparison.long_summary({"toy": "25gaussians", "steps": 100, "rows": []}, table).empty
+
+
+def _long_table():
+    table = {"floor": {"8gaussians": [0.1]}, "rows": []}
+    row = {"toy": "8gaussians", "seed": 0, "ms per step": 30.0, "steps": 100}
+    long = {"steps": 100, "rows": [
+        {**row, "loss": "wgan-gp", "modes_covered": 8, "high_quality": 0.94, "W1": 0.15},
+        {**row, "loss": "sliced", "modes_covered": 8, "high_quality": 0.85, "W1": 0.12},
+        {**row, "loss": "sinkhorn", "modes_covered": 8, "high_quality": 0.95, "W1": 0.25},
+        {**row, "loss": "nonsaturating", "modes_covered": 7, "high_quality": 0.95, "W1": 0.3}]}
+    return comparison.long_summary(long, table, toy="8gaussians")
+
+
+def test_long_targets_needs_every_seed_on_all_modes_and_both_thresholds():
+    out = comparison.long_targets(_long_table(), 8)
+    assert out.loc["wgan-gp"].all()  # 8 modes, HQ 0.94, W1 1.5x the floor
+    assert not out.loc["sliced", "HQ"] and out.loc["sliced", "W1"] and not out.loc["sliced", "all"]
+    assert not out.loc["sinkhorn", "W1"] and out.loc["sinkhorn", "HQ"]
+    assert not out.loc["nonsaturating", "all modes"]
+    assert comparison.long_targets(_long_table(), 8, hq=0.8).loc["sliced", "all"]
+    with pytest.raises(ValueError, match="n_modes"):
+        comparison.long_targets(_long_table(), 0)
+    with pytest.raises(ValueError, match="long_table"):
+        comparison.long_targets(_long_table().drop(columns="HQ long"), 8)
+
+
+def test_long_shown_names_both_budgets_and_the_losses():
+    shown, formats = comparison.long_shown(_long_table(), 4000, 20000)
+    assert list(shown.index) == [toys.LABELS[loss] for loss in ("nonsaturating", "wgan-gp", "sinkhorn", "sliced")]
+    assert "modes (4,000 steps)" in shown.columns and "HQ (20,000 steps)" in shown.columns
+    assert "modes (20,000 steps), worst seed" in shown.columns
+    assert set(formats) == set(shown.columns) and formats["seeds"] == "{:.0f}"
+
+
+def test_plot_long_runs_draws_the_shipped_generators_with_their_modes():
+    """The chapter's figure from the shipped 8-Gaussian long runs: one panel per loss, titled with its modes."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = comparison.long_summary(toys.load_long(), toys.load_table(), toy="8gaussians").iloc[:2]
+    fig = comparison.plot_long_runs(table, "8gaussians", 20000, n=300, ncols=3)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert len(titles) == 2 and all("/8 modes" in t for t in titles)
+    assert sum(not ax.axison for ax in fig.axes) == 1  # the spare panel is switched off
+    plt.close(fig)

@@ -305,8 +305,9 @@ _SPECS = [
     and generated digits (Zhao et al., 2020) and an EMA generator (decay 0.999; Yazıcı et al., 2019), trained for a
     wall-clock budget (``BUDGET_S`` of one CPU thread in the book profile), in float32. Its paired bf16 run, made
     after the trainer began computing each spectral norm once per update, made 1.15x the steps (FID 70.3 against
-    85.5, inside the float32 seeds' range 65.1-85.5; ``benchmarks/precision_pair_sngan_hinge_mlp.md``): the
-    switch to bf16 waits for its three seeds to be retrained.
+    85.5, inside the float32 seeds' range 65.1-85.5; ``benchmarks/precision_pair_sngan_hinge_mlp.md``), but its
+    three seeds retrained in bf16 made as many steps as in float32 (0.998x) and a mean FID of 75.3 against 73.7
+    (``benchmarks/precision_pair_sngan_hinge_mlp_seeds.md``), so it stays in float32.
 
     The generator has batch norm, as SN-GAN's generators do. Without it two runs here collapsed to one
     speckled digit (bf16: FID 2,077 at 6,500 steps; fp32: FID 1,913 at 6,000 steps, recall 0): the generator's
