@@ -318,6 +318,8 @@ def test_long_shown_names_both_budgets_and_the_losses():
     assert "modes (4,000 steps)" in shown.columns and "HQ (20,000 steps)" in shown.columns
     assert "modes (20,000 steps), worst seed" in shown.columns
     assert set(formats) == set(shown.columns) and formats["seeds"] == "{:.0f}"
+    halves = _long_table().assign(**{"modes long": [7.5, 8, 8, 8]})  # a mean over two seeds shows its half
+    assert comparison.long_shown(halves, 4000, 20000)[1]["modes (20,000 steps)"] == "{:.1f}"
 
 
 def test_plot_long_runs_draws_the_shipped_generators_with_their_modes():

@@ -137,15 +137,20 @@ def long_shown(long_table, short_steps, long_steps):
     -------
     shown : DataFrame
     formats : dict
-        Column name to format string (modes and seeds as integers, W1 ratios and minutes with one decimal).
+        Column name to format string (modes and seeds as integers where every value is whole, else with one
+        decimal; W1 ratios and minutes with one decimal; rates with two).
     """
     short_k, long_k = f"{short_steps:,} steps", f"{long_steps:,} steps"
     shown = long_table.rename(columns=lambda c: c.replace("long min", f"({long_k}), worst seed").replace(
         "short", f"({short_k})").replace("long", f"({long_k})"))
     shown.index = [toys.LABELS[loss] for loss in shown.index]
-    formats = {c: ("{:.0f}" if c.startswith(("modes", "seeds")) else "{:.1f}" if c.startswith(("W1", "minutes"))
-                   else "{:.2f}") for c in shown.columns}
-    return shown, formats
+    def fmt(column):
+        if column.startswith(("modes", "seeds")):  # counts; a mean over seeds keeps its half mode
+            whole = shown[column].dropna().apply(float.is_integer).all()
+            return "{:.0f}" if whole else "{:.1f}"
+        return "{:.1f}" if column.startswith(("W1", "minutes")) else "{:.2f}"
+
+    return shown, {c: fmt(c) for c in shown.columns}
 
 
 #: The losses issue 16 holds to the 8-Gaussian targets (all modes, HQ >= 0.9, W1 <= 2x the floor).
