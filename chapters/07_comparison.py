@@ -574,9 +574,10 @@ glue("long8_w1_miss", names([loss for loss in held if not targets8.loc[loss, "W1
 glue("long8_modes_miss", names(l8.index[l8["modes long min"] < 8]))
 glue("long8_hq_up", names(l8.index[l8["HQ long"] > l8["HQ short"] + 0.05]))
 glue("long8_hq_down", names(l8.index[l8["HQ long"] < l8["HQ short"] - 0.05]))
-for loss in ("wgan-gp", "minimax", "nonsaturating", "sliced", "sinkhorn", "wgan-clip", "otgan"):
+for loss in ("wgan-gp", "sn-hinge", "minimax", "nonsaturating", "sliced", "sinkhorn", "wgan-clip", "otgan"):
     key = loss.replace("-", "_")
-    for col in ("modes short", "modes long", "modes long min", "HQ short", "HQ long", "W1/floor long", "seeds"):
+    for col in ("modes short", "modes long", "modes long min", "HQ short", "HQ long", "W1/floor short",
+                "W1/floor long", "seeds"):
         glue(f"long8_{key}_{col.replace(' ', '_').replace('/', '_')}", l8.loc[loss, col])
 seeded8 = l8.index[l8["seeds"] > 1]
 glue("long8_seed_note", (f"{names(seeded8)} were run with {l8.loc[seeded8, 'seeds'].min():.0f} seeds or more, "
@@ -589,7 +590,12 @@ glue("long8_sliced_off", 1 - l8.loc["sliced", "HQ long"])
 claim(l8.loc["sinkhorn", "HQ long"] < 0.8 and not targets8.loc["sinkhorn", "W1"],
       "the Sinkhorn divergence misses both the HQ and the W1 target on 8 Gaussians")
 claim(l8.loc[["sinkhorn", "wgan-clip"], "modes long min"].min() == 8, "Sinkhorn and clipping cover all 8 modes")
-claim(l8.loc[held, "W1/floor long"].idxmin() == "sliced", "the sliced loss has the lowest W1 of the held losses")
+claim(l8.loc["sn-hinge", "HQ long"] > l8.loc["sn-hinge", "HQ short"]
+      and l8.loc["sn-hinge", "W1/floor long"] > l8.loc["sn-hinge", "W1/floor short"],
+      "SN hinge on 8 Gaussians: higher HQ but larger W1 after five times the steps")
+glue("long8_w1_best", label[l8.loc[held, "W1/floor long"].idxmin()])
+claim(targets8.loc["sliced", "W1"] and not targets8.loc["sliced", "HQ"],
+      "the sliced loss is within twice the floor in W1 but under 0.9 in high-quality rate")
 claim(l8["W1/floor long"].idxmax() == "nonsaturating" and l8.loc["nonsaturating", "HQ long"] > 0.9,
       "the non-saturating GAN has the largest W1 on 8 Gaussians, with sharp samples (HQ above 0.9)");
 
@@ -598,10 +604,15 @@ claim(l8["W1/floor long"].idxmax() == "nonsaturating" and l8.loc["nonsaturating"
 # 0.05) and blurs them for {glue:text}`long8_hq_down`. Of the {glue:text}`long8_targets_of` losses held to the
 # targets, {glue:text}`long8_targets_n` meet all three: {glue:text}`long8_targets_met`. WGAN-GP, with the table's
 # recipe, reaches a high-quality rate of {glue:text}`long8_wgan_gp_HQ_long:.2f` and $W_1$
-# {glue:text}`long8_wgan_gp_W1_floor_long:.1f` times the floor. The high-quality target is missed by
-# {glue:text}`long8_hq_miss` and the $W_1$ target by {glue:text}`long8_w1_miss`. The sliced loss has the
-# lowest $W_1$ of them, {glue:text}`long8_sliced_W1_floor_long:.1f` times the floor, with a high-quality rate
-# of only {glue:text}`long8_sliced_HQ_long:.2f`: its mass is shared out between the modes in the right
+# {glue:text}`long8_wgan_gp_W1_floor_long:.1f` times the floor. SN hinge sharpens its modes (high-quality rate
+# {glue:text}`long8_sn_hinge_HQ_short:.2f` at the table's budget, {glue:text}`long8_sn_hinge_HQ_long:.2f` now) while
+# its $W_1$ moves away from the target ({glue:text}`long8_sn_hinge_W1_floor_short:.1f` to
+# {glue:text}`long8_sn_hinge_W1_floor_long:.1f` times the floor): more steps are not always closer. The
+# high-quality target is missed by
+# {glue:text}`long8_hq_miss` and the $W_1$ target by {glue:text}`long8_w1_miss`; the lowest $W_1$ of the six is
+# {glue:text}`long8_w1_best`'s. The sliced loss is within twice the floor too
+# ({glue:text}`long8_sliced_W1_floor_long:.1f` times), with a high-quality rate of only
+# {glue:text}`long8_sliced_HQ_long:.2f`: its mass is shared out between the modes in the right
 # proportions, yet {glue:text}`long8_sliced_off:.0%` of its samples lie outside every mode. The Sinkhorn divergence
 # (HQ {glue:text}`long8_sinkhorn_HQ_long:.2f`, $W_1$ {glue:text}`long8_sinkhorn_W1_floor_long:.1f` times the
 # floor) and weight clipping (HQ {glue:text}`long8_wgan_clip_HQ_long:.2f`) cover all eight modes but leave many
