@@ -315,11 +315,12 @@ def test_long_targets_needs_every_seed_on_all_modes_and_both_thresholds():
 def test_long_shown_names_both_budgets_and_the_losses():
     shown, formats = comparison.long_shown(_long_table(), 4000, 20000)
     assert list(shown.index) == [toys.LABELS[loss] for loss in ("nonsaturating", "wgan-gp", "sinkhorn", "sliced")]
-    assert "modes (4,000 steps)" in shown.columns and "HQ (20,000 steps)" in shown.columns
-    assert "modes (20,000 steps), worst seed" in shown.columns
+    assert "modes (4k steps)" in shown.columns and "HQ (20k steps)" in shown.columns
+    assert "modes (20k steps), worst seed" in shown.columns
+    assert "HQ (2,500 steps)" in comparison.long_shown(_long_table(), 2500, 20000)[0].columns
     assert set(formats) == set(shown.columns) and formats["seeds"] == "{:.0f}"
     halves = _long_table().assign(**{"modes long": [7.5, 8, 8, 8]})  # a mean over two seeds shows its half
-    assert comparison.long_shown(halves, 4000, 20000)[1]["modes (20,000 steps)"] == "{:.1f}"
+    assert comparison.long_shown(halves, 4000, 20000)[1]["modes (20k steps)"] == "{:.1f}"
 
 
 def test_plot_long_runs_draws_the_shipped_generators_with_their_modes():

@@ -131,7 +131,7 @@ def long_summary(long=None, table=None, toy=None):
 
 def long_shown(long_table, short_steps, long_steps):
     """:func:`long_summary`'s table as the chapter shows it: the book's loss labels as the index, the two step
-    counts in the column names (``"HQ (4,000 steps)"``), one format per column.
+    counts in the column names (``"HQ (4k steps)"``), one format per column.
 
     Returns
     -------
@@ -140,7 +140,10 @@ def long_shown(long_table, short_steps, long_steps):
         Column name to format string (modes and seeds as integers where every value is whole, else with one
         decimal; W1 ratios and minutes with one decimal; rates with two).
     """
-    short_k, long_k = f"{short_steps:,} steps", f"{long_steps:,} steps"
+    def k(steps):  # "4k steps": short headers keep a ten-column table readable on a page
+        return f"{steps // 1000}k steps" if steps % 1000 == 0 else f"{steps:,} steps"
+
+    short_k, long_k = k(short_steps), k(long_steps)
     shown = long_table.rename(columns=lambda c: c.replace("long min", f"({long_k}), worst seed").replace(
         "short", f"({short_k})").replace("long", f"({long_k})"))
     shown.index = [toys.LABELS[loss] for loss in shown.index]
