@@ -308,6 +308,8 @@ def test_long_targets_needs_every_seed_on_all_modes_and_both_thresholds():
     assert comparison.long_targets(_long_table(), 8, hq=0.8).loc["sliced", "all"]
     with pytest.raises(ValueError, match="n_modes"):
         comparison.long_targets(_long_table(), 0)
+    with pytest.raises(TypeError, match="n_modes"):  # the project's checks: a non-integer count is a TypeError
+        comparison.long_targets(_long_table(), 8.0)
     with pytest.raises(ValueError, match="long_table"):
         comparison.long_targets(_long_table().drop(columns="HQ long"), 8)
 

@@ -8,7 +8,7 @@ sets the long runs (``data/toys/long.json``) beside it.
 import pandas as pd
 
 from . import toys
-from ._checks import choice
+from ._checks import choice, positive
 
 TOYS = toys.TOYS
 TOY_LOSSES = toys.LOSSES
@@ -182,8 +182,7 @@ def long_targets(long_table, n_modes, hq=0.9, w1_ratio=2.0):
     missing = {"modes long min", "HQ long", "W1/floor long"} - set(long_table.columns)
     if missing:
         raise ValueError(f"long_table lacks the columns {sorted(missing)}: pass long_summary's table")
-    if isinstance(n_modes, bool) or not isinstance(n_modes, int) or n_modes < 1:
-        raise ValueError(f"n_modes must be a positive integer, got {n_modes!r}")
+    n_modes = positive(n_modes, "n_modes", integer=True)
     out = pd.DataFrame({"all modes": long_table["modes long min"] >= n_modes,
                         "HQ": long_table["HQ long"] >= hq,
                         "W1": long_table["W1/floor long"] <= w1_ratio}, index=long_table.index)
