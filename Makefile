@@ -12,6 +12,9 @@ CHAPTERS := $(wildcard chapters/[0-9]*.py)
 # changed are executed again. After a failed build every page is re-read too (a page that failed is not cached, so
 # it runs and fails again rather than being skipped as up to date by Sphinx).
 CACHE   ?= .jupyter_cache
+# Chapters missing from the cache are executed JOBS at a time (one torch thread each) before Sphinx reads the pages,
+# which would execute them one after the other (tools/prefill_cache.py).
+JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: venv book notebooks chromium test test-fast clean clean-cache
@@ -42,6 +45,7 @@ book: venv
 	[ -L _build/.jupyter_cache ] || rm -rf _build/.jupyter_cache; \
 	ln -sfn "$(abspath $(CACHE))/$$key" _build/.jupyter_cache; \
 	echo "== notebook cache $(CACHE)/$$key$${all:+ (new inputs or a failed last build: every page is re-read)}"; \
+	OTGAN_PROFILE=$(PROFILE) $(PY) tools/prefill_cache.py _build/.jupyter_cache $(CHAPTERS) --jobs $(JOBS) && \
 	OTGAN_PROFILE=$(PROFILE) $(VENV)/bin/jupyter-book build . -W -n --keep-going $$all \
 	  && echo $$key > _build/.cache-key
 	@echo "open _build/html/index.html"

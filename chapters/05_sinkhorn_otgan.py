@@ -426,9 +426,10 @@ claim(float((energy_fit - 1).abs().max()) < 0.05, "the energy distance gives sig
 
 # %%
 frozen_runs = {}
+ot_iters = otgan.toys.RECIPES["otgan"]["n_iter"]  # the Sinkhorn iterations of the toy table's OT-GAN recipe
 for label, make in [("GAN, frozen discriminator", lambda: models.toy_trainer(target, "nonsaturating")),
-                    ("OT-GAN, frozen critic", lambda: models.toy_otgan_trainer(target, n_iter=30, frozen=True)),
-                    ("OT-GAN, trained critic", lambda: models.toy_otgan_trainer(target, n_iter=30))]:
+                    ("OT-GAN, frozen critic", lambda: models.toy_otgan_trainer(target, n_iter=ot_iters, frozen=True)),
+                    ("OT-GAN, trained critic", lambda: models.toy_otgan_trainer(target, n_iter=ot_iters))]:
     otgan.seed_everything(SEED)
     trainer = make()
     if label.startswith("GAN"):

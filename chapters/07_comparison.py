@@ -54,7 +54,7 @@ import torch
 
 import otgan
 from otgan import calibration, comparison, dot, lr_sweep, metrics, models, plotting
-from otgan.claims import claim, glue
+from otgan.claims import claim, english_list, glue, glue_table
 from otgan.tables import styled
 from otgan.transport import SinkhornConvergenceWarning
 
@@ -477,20 +477,24 @@ plt.show()
 
 # %% tags=["hide-input"]
 lt, label = long_table, otgan.toys.LABELS
-for loss in ("wgan-gp", "sn-hinge", "cramer", "nonsaturating", "minimax", "sliced", "otgan", "sinkhorn"):
-    if loss in lt.index:
-        key = loss.replace("-", "_")
-        for col in ("modes short", "modes long", "HQ short", "HQ long", "W1/floor long"):
-            glue(f"long_{key}_{col.replace(' ', '_').replace('/', '_')}", lt.loc[loss, col])
+
+
+def names(index):
+    """The book's labels of the losses in ``index`` as an English list ("A, B and C"), or "none"."""
+    return english_list(label[loss] for loss in index)
+
+
+glue_table("long", lt, ("wgan-gp", "sn-hinge", "cramer", "nonsaturating", "minimax", "sliced", "otgan", "sinkhorn"),
+           ("modes short", "modes long", "HQ short", "HQ long", "W1/floor long"))
 flat = lt[lt["HQ long"] < 0.2]
 split = lt[(lt["modes long"] >= lt["modes short"] + 3) & ~lt.index.isin(flat.index)]
-glue("long_split", ", ".join(label[loss] for loss in split.index) or "none")
-glue("long_flat", ", ".join(label[loss] for loss in flat.index) or "none")
-missing = [label[loss] for loss in comparison.TOY_LOSSES if loss not in lt.index]
-glue("long_missing", f"Not recorded yet: {', '.join(missing)}, the slowest runs (the command resumes them)."
+glue("long_split", names(split.index))
+glue("long_flat", names(flat.index))
+missing = [loss for loss in comparison.TOY_LOSSES if loss not in lt.index]
+glue("long_missing", f"Not recorded yet: {names(missing)}, the slowest runs (the command resumes them)."
      if missing else "Every loss of the table has its long run.")
 seeded = lt.index[lt["seeds"] > 1]
-glue("long_seed_note", (f"{', '.join(label[loss] for loss in seeded)} were run with "
+glue("long_seed_note", (f"{names(seeded)} were run with "
                         f"{lt.loc[seeded, 'seeds'].min():.0f} seeds or more, the others with one: a single run is "
                         "not a ranking") if len(seeded) else "One seed each: these are single runs, not a ranking")
 claim(lt.loc["wgan-gp", "modes long"] >= 24 and lt.loc["wgan-gp", "modes short"] < 20,
@@ -564,11 +568,6 @@ plt.show()
 
 # %% tags=["hide-input"]
 l8 = long8_table
-def names(index):
-    """The book's labels of ``index`` as an English list ("A, B and C"), or "none"."""
-    shown = [label[loss] for loss in index]
-    return " and ".join(filter(None, [", ".join(shown[:-1]), shown[-1]])) if shown else "none"
-
 
 held = [loss for loss in comparison.TOY8_TARGET_LOSSES if loss in targets8.index]
 glue("long8_n", len(l8))
@@ -580,11 +579,9 @@ glue("long8_w1_miss", names([loss for loss in held if not targets8.loc[loss, "W1
 glue("long8_hq_up", names(l8.index[l8["HQ long"] > l8["HQ short"] + 0.05]))
 down = l8.index[l8["HQ long"] < l8["HQ short"] - 0.05]
 glue("long8_hq_down", f"it falls by as much for {names(down)}" if len(down) else "for no loss does it fall by as much")
-for loss in ("wgan-gp", "sn-hinge", "minimax", "nonsaturating", "sliced", "sinkhorn", "wgan-clip", "otgan"):
-    key = loss.replace("-", "_")
-    for col in ("modes short", "modes long", "modes long min", "HQ short", "HQ long", "W1/floor short",
-                "W1/floor long", "seeds"):
-        glue(f"long8_{key}_{col.replace(' ', '_').replace('/', '_')}", l8.loc[loss, col])
+glue_table("long8", l8, ("wgan-gp", "sn-hinge", "minimax", "nonsaturating", "sliced", "sinkhorn", "wgan-clip", "otgan"),
+           ("modes short", "modes long", "modes long min", "HQ short", "HQ long", "W1/floor short", "W1/floor long",
+            "seeds"))
 seeded8 = l8.index[l8["seeds"] > 1]
 glue("long8_seed_note", (f"{names(seeded8)} were run with {l8.loc[seeded8, 'seeds'].min():.0f} seeds or more, "
                          "the others with one") if len(seeded8) else "Every row is one run (seed 0)")

@@ -97,6 +97,7 @@ def test_glue_needs_an_identifier_name(name):
 
 GLUE_ROLE = re.compile(r"\{glue(?::[a-z]*)?\}`([A-Za-z_][A-Za-z0-9_]*)")
 GLUE_CALL = re.compile(r"\bglue\(\s*(f?)([\"'])(.+?)\2")
+GLUE_TABLE_CALL = re.compile(r"\bglue_table\(\s*([\"'])(\w+)\1")  # glue_table("long8", ...) glues long8_<row>_<col>
 DYNAMIC_GLUE = re.compile(r"\bglue\(\s*(?![fFrR]?[\"'])[A-Za-z_]")  # glue(name, value) with the name in a variable
 CLAIM_CALL = re.compile(r"\bclaim\(")
 
@@ -117,6 +118,8 @@ def glued_names(code):
             patterns.append(re.compile(r"\w+".join(re.escape(p) for p in parts) + r"\Z"))
         else:
             literal.add(name)
+    for _, prefix in GLUE_TABLE_CALL.findall(code):
+        patterns.append(re.compile(re.escape(prefix) + r"_\w+\Z"))
     return literal, patterns
 
 
@@ -143,6 +146,32 @@ def test_the_static_checks_can_fail():
     code = 'x = 1\nglue(f"w1_{key}", x)\nglue("drop", 2)\n'
     literal, patterns = glued_names(code)
     assert literal == {"drop"} and patterns[0].match("w1_sw") and not patterns[0].match("fid_sw")
+    _, patterns = glued_names('glue_table("long8", table, rows, cols)')
+    assert patterns[0].match("long8_sn_hinge_HQ_long") and not patterns[0].match("long_sn_hinge_HQ_long")
     assert GLUE_ROLE.findall("W1 falls by {glue:text}`drop:.0%`, {glue}`w1_sw` and {glue:}`n`") == ["drop", "w1_sw", "n"]
     assert DYNAMIC_GLUE.search("for k, v in d.items():\n    glue(k, v)") and not DYNAMIC_GLUE.search(code)
     assert not CLAIM_CALL.search("# no claims here\nprint(1)")
+
+
+def test_glue_table_names_cells_one_way_and_skips_absent_rows():
+    import pandas as pd
+
+    from otgan.claims import GLUED, glue_table
+
+    table = pd.DataFrame({"W1/floor long": [1.5, 2.5], "modes long": [8, 7]}, index=["wgan-gp", "sn-hinge"])
+    out = glue_table("t8", table, ["wgan-gp", "sinkhorn"], ["W1/floor long", "modes long"])
+    assert out == {"t8_wgan_gp_W1_floor_long": 1.5, "t8_wgan_gp_modes_long": 8}
+    assert GLUED["t8_wgan_gp_W1_floor_long"] == 1.5
+    with pytest.raises(KeyError, match="HQ"):
+        glue_table("t8", table, ["wgan-gp"], ["HQ"])
+    with pytest.raises(ValueError, match="prefix"):
+        glue_table("8t", table, ["wgan-gp"], ["modes long"])
+
+
+def test_english_list():
+    from otgan.claims import english_list
+
+    assert english_list([]) == "none"
+    assert english_list(["A"]) == "A"
+    assert english_list(["A", "B"]) == "A and B"
+    assert english_list(iter(["A", "B", "C"])) == "A, B and C"

@@ -99,3 +99,53 @@ def glue(name, value, display=False):
         return value
     _glue(name, value, display=display)
     return value
+
+
+def _key(text):
+    """``"W1/floor long"`` -> ``"W1_floor_long"``; ``"wgan-gp"`` -> ``"wgan_gp"``: a glue-name fragment."""
+    return str(text).replace(" ", "_").replace("/", "_").replace("-", "_")
+
+
+def glue_table(prefix, table, rows, columns):
+    """Glue every cell ``table.loc[row, column]`` as ``{prefix}_{row}_{column}`` (spaces, "/" and "-" -> "_").
+
+    The chapters quote a table's cells in their prose; this names them all one way, so the text and the run cannot
+    use two spellings of one cell.
+
+    Parameters
+    ----------
+    prefix : str
+        The start of every name (an identifier).
+    table : pandas.DataFrame
+        The run's table.
+    rows, columns : iterable
+        The row and column labels to glue; rows absent from ``table`` are skipped (a run not recorded yet), an
+        absent column is a ``KeyError``.
+
+    Returns
+    -------
+    dict
+        ``{name: value}`` of what was glued.
+    """
+    if not isinstance(prefix, str) or not prefix.isidentifier():
+        raise ValueError(f"prefix must be an identifier-like str, got {prefix!r}")
+    columns = list(columns)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise KeyError(f"columns {missing} are not in the table (it has {list(table.columns)})")
+    out = {}
+    for row in rows:
+        if row not in table.index:
+            continue
+        for col in columns:
+            name = f"{prefix}_{_key(row)}_{_key(col)}"
+            out[name] = glue(name, table.loc[row, col])
+    return out
+
+
+def english_list(items, empty="none"):
+    """``["A", "B", "C"]`` -> ``"A, B and C"`` (``empty`` when there are none): a list of names for the prose."""
+    items = [str(item) for item in items]
+    if not items:
+        return empty
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
