@@ -55,7 +55,7 @@ import pandas as pd
 import torch
 
 import otgan
-from otgan import data, metrics, models, nets, ot_losses, plotting, transport, widgets
+from otgan import data, metrics, models, nets, ot_losses, plotting, toys, transport, widgets
 from otgan.claims import claim, glue
 
 print(otgan.describe())
@@ -426,7 +426,7 @@ claim(float((energy_fit - 1).abs().max()) < 0.05, "the energy distance gives sig
 
 # %%
 frozen_runs = {}
-ot_iters = otgan.toys.RECIPES["otgan"]["n_iter"]  # the Sinkhorn iterations of the toy table's OT-GAN recipe
+ot_iters = toys.RECIPES["otgan"]["n_iter"]  # the Sinkhorn iterations of the toy table's OT-GAN recipe
 for label, make in [("GAN, frozen discriminator", lambda: models.toy_trainer(target, "nonsaturating")),
                     ("OT-GAN, frozen critic", lambda: models.toy_otgan_trainer(target, n_iter=ot_iters, frozen=True)),
                     ("OT-GAN, trained critic", lambda: models.toy_otgan_trainer(target, n_iter=ot_iters))]:
