@@ -1,13 +1,13 @@
 """Execute the book's chapters that the notebook cache lacks, several at once, before `jupyter-book build`.
 
 Jupyter Book executes the pages one after the other while Sphinx reads them, so a build uses one core however many
-the machine has. This script runs first (`make book`): it reads each page exactly as myst-nb does (jupytext,
-``py:percent``), asks the jupyter-cache at ``CACHE`` whether those code cells have been executed already, and
-executes the missing ones in ``--jobs`` worker processes (the slowest page first, by the times recorded in
-``page_seconds.json`` beside the cache, else the largest; one torch thread per kernel unless ``OMP_NUM_THREADS``
-says otherwise). The executed notebooks are written to the cache, where the build then finds
-them and only renders. A page that fails here is simply not cached: the build executes it again and reports the
-error with its traceback, as it would have without this script.
+the machine has. This script runs first (`make book`): it reads each page exactly as myst-nb does (jupytext, ``py:percent``), asks
+the jupyter-cache at ``CACHE`` whether those code cells have been executed already, and executes the missing ones
+in ``--jobs`` worker processes, one torch thread per kernel unless ``OMP_NUM_THREADS`` says otherwise. The slowest
+page goes first, by the seconds recorded in ``page_seconds.json`` beside the cache (the last build), else in
+``tools/page_seconds.json`` (a build on 2 cores, for a fresh clone), else by size. The executed notebooks are
+written to the cache, where the build then finds them and only renders. A page that fails here is simply not
+cached: the build executes it again and reports the error with its traceback, as it would have without this script.
 
     python tools/prefill_cache.py CACHE chapters/01_ot_primer.py ... [--jobs N]
 """
@@ -69,7 +69,9 @@ def main(argv=None):
     # the slowest pages first (longest-processing-time order packs the workers best): by the seconds each page took
     # in the last prefill of any cache beside this one, else by its size
     times_file = Path(args.cache).resolve().parent / "page_seconds.json"
-    known = json.loads(times_file.read_text()) if times_file.exists() else {}
+    shipped = Path(__file__).with_name("page_seconds.json")  # a fresh clone: the times of a `make book` on 2 cores
+    hints = times_file if times_file.exists() else shipped
+    known = json.loads(hints.read_text()) if hints.exists() else {}
     missing.sort(key=lambda p: (known.get(Path(p).name, -1.0), Path(p).stat().st_size), reverse=True)
     jobs = min(args.jobs, len(missing))
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # the kernels inherit it: one thread each, no oversubscription
