@@ -1,13 +1,14 @@
 """Execute the book's chapters that the notebook cache lacks, several at once, before `jupyter-book build`.
 
 Jupyter Book executes the pages one after the other while Sphinx reads them, so a build uses one core however many
-the machine has. This script runs first (`make book`): it reads each page exactly as myst-nb does (jupytext, ``py:percent``), asks
-the jupyter-cache at ``CACHE`` whether those code cells have been executed already, and executes the missing ones
-in ``--jobs`` worker processes, one torch thread per kernel unless ``OMP_NUM_THREADS`` says otherwise. The slowest
-page goes first, by the seconds recorded in ``page_seconds.json`` beside the cache (the last build), else in
-``tools/page_seconds.json`` (a build on 2 cores, for a fresh clone), else by size. The executed notebooks are
-written to the cache, where the build then finds them and only renders. A page that fails here is simply not
-cached: the build executes it again and reports the error with its traceback, as it would have without this script.
+the machine has. This script runs first (`make book`): it reads each page exactly as myst-nb does (jupytext,
+``py:percent``), asks the jupyter-cache at ``CACHE`` whether those code cells have been executed already, and
+executes the missing ones in ``--jobs`` worker processes, one torch thread per kernel unless ``OMP_NUM_THREADS``
+says otherwise. The slowest page goes first, by the seconds recorded in ``page_seconds.json`` beside the cache (the
+last build), else in ``tools/page_seconds.json`` (a build on 2 cores, for a fresh clone), else by size. The
+executed notebooks are written to the cache, where the build then finds them and only renders. A page that fails
+here is simply not cached: the build executes it again and reports the error with its traceback, as it would have
+without this script.
 
     python tools/prefill_cache.py CACHE chapters/01_ot_primer.py ... [--jobs N]
 """
