@@ -434,9 +434,9 @@ glue("swiss_n_within", len(within))
 glue("swiss_n", len(swiss))
 fastest, slowest = toy_numbers["ms"].idxmin(), toy_numbers["ms"].idxmax()
 glue("toy_ms_min", toy_numbers["ms"].min())
-glue("toy_ms_fastest", f"{fastest[1]} on {fastest[0]}")
+glue("toy_ms_fastest", f"{fastest[1]} on {otgan.toys.TOY_LABELS[fastest[0]]}")
 glue("toy_ms_max", toy_numbers["ms"].max())
-glue("toy_ms_slowest", f"{slowest[1]} on {slowest[0]}")
+glue("toy_ms_slowest", f"{slowest[1]} on {otgan.toys.TOY_LABELS[slowest[0]]}")
 glue("toy_runs_done", len(toy_numbers))
 glue("toy_runs_all", len(comparison.TOYS) * len(comparison.TOY_LOSSES))
 glue("toy_seeds_min", int(toy_numbers["seeds"].min()))
@@ -493,10 +493,7 @@ glue("long_flat", names(flat.index))
 missing = [loss for loss in comparison.TOY_LOSSES if loss not in lt.index]
 glue("long_missing", f"Not recorded yet: {names(missing)}, the slowest runs (the command resumes them)."
      if missing else "Every loss of the table has its long run.")
-seeded = lt.index[lt["seeds"] > 1]
-glue("long_seed_note", (f"{names(seeded)} were run with "
-                        f"{lt.loc[seeded, 'seeds'].min():.0f} seeds or more, the others with one: a single run is "
-                        "not a ranking") if len(seeded) else "One seed each: these are single runs, not a ranking")
+glue("long_seed_note", comparison.seed_note(lt["seeds"], label))
 claim(lt.loc["wgan-gp", "modes long"] >= 24 and lt.loc["wgan-gp", "modes short"] < 20,
       "with five times the steps WGAN-GP covers at least 24 of the 25 modes (under 20 at the table's budget)")
 claim(lt.loc[["wgan-gp", "sn-hinge", "cramer"], "HQ long"].max() < 0.8,
@@ -582,9 +579,7 @@ glue("long8_hq_down", f"it falls by as much for {names(down)}" if len(down) else
 glue_table("long8", l8, ("wgan-gp", "sn-hinge", "minimax", "nonsaturating", "sliced", "sinkhorn", "wgan-clip", "otgan"),
            ("modes short", "modes long", "modes long min", "HQ short", "HQ long", "W1/floor short", "W1/floor long",
             "seeds"))
-seeded8 = l8.index[l8["seeds"] > 1]
-glue("long8_seed_note", (f"{names(seeded8)} were run with {l8.loc[seeded8, 'seeds'].min():.0f} seeds or more, "
-                         "the others with one") if len(seeded8) else "Every row is one run (seed 0)")
+glue("long8_seed_note", comparison.seed_note(l8["seeds"], label))
 claim(l8.loc["nonsaturating", "modes long min"] < 8 and (l8.drop(index="nonsaturating")["modes long min"] == 8).all(),
       "the non-saturating GAN is the only loss with a long run on 8 Gaussians that misses a mode")
 claim(l8.loc["minimax", "modes long min"] == 8, "the minimax GAN keeps all 8 modes in the long run")
@@ -628,10 +623,9 @@ claim(l8["W1/floor long"].idxmax() == "nonsaturating" and l8.loc["nonsaturating"
 # {glue:text}`long8_nonsaturating_HQ_long:.2f`). The dropped mode comes and goes: the same seeds cover
 # {glue:text}`long8_nonsaturating_modes_short:.1f` modes on average at the table's budget and
 # {glue:text}`long8_nonsaturating_modes_long:.1f` at five times the steps, but not always in the same run. This is
-# the mode collapse of {ref}`ch-gan` in its mildest form, one mode at a time. {glue:text}`long8_seed_note`: a
-# single run is not a ranking.
+# the mode collapse of {ref}`ch-gan` in its mildest form, one mode at a time. {glue:text}`long8_seed_note`.
 
-# %%
+# %% tags=["hide-input"]
 fid = mnist_table["fid"].drop("real vs real").astype(float)
 ranked = fid.sort_values().index
 glue("cmp_best", ranked[0])

@@ -337,3 +337,19 @@ def test_plot_long_runs_draws_the_shipped_generators_with_their_modes():
     assert len(titles) == 2 and all("/8 modes" in t for t in titles)
     assert sum(not ax.axison for ax in fig.axes) == 1  # the spare panel is switched off
     plt.close(fig)
+
+
+def test_seed_note_says_what_the_seeds_are():
+    import pandas as pd
+
+    from otgan import comparison
+
+    labels = {"a": "A", "b": "B", "c": "C"}
+    assert comparison.seed_note(pd.Series({"a": 1, "b": 1}), labels).startswith("Every loss was run once")
+    note = comparison.seed_note(pd.Series({"a": 3, "b": 2, "c": 1}), labels)
+    assert note.startswith("A and B were run with 2 seeds or more, the others once")
+    note = comparison.seed_note(pd.Series({"a": 3.0, "b": 2.0, "c": 3.0}), labels)
+    assert note.startswith("Every loss was run with 2 seeds or more (3 for A and C)") and "others" not in note
+    assert comparison.seed_note(pd.Series({"a": 2, "b": 2}), labels).startswith("Every loss was run with 2 seeds:")
+    with pytest.raises(ValueError, match="seeds"):
+        comparison.seed_note(pd.Series(dtype=float))

@@ -268,3 +268,41 @@ def seed_spread(names=SEEDED_MODELS, seeds=TRAINING_SEEDS, n=1000, real_fid=None
                             for name in names}).T
     summary["seeds"] = [len(runs.loc[name]) for name in names]
     return runs, summary
+
+
+def seed_note(seeds, labels=None):
+    """The sentence that says how many training seeds each row of a table rests on (no final period).
+
+    Parameters
+    ----------
+    seeds : pandas.Series
+        Seeds per row (index: loss names), e.g. the ``"seeds"`` column of :func:`long_summary`.
+    labels : dict, optional
+        Display names of the index (default :data:`otgan.toys.LABELS`).
+
+    Returns
+    -------
+    str
+        E.g. "A and B were run with 2 seeds or more, the others once: a single run is not a ranking", or, when
+        every row has several, "Every loss was run with 2 seeds or more (3 for A and B): a few seeds, so a small
+        difference is not a ranking".
+    """
+    if len(seeds) == 0:
+        raise ValueError("seeds must name at least one row, got none")
+    labels = toys.LABELS if labels is None else labels
+    seeds = seeds.astype(int)
+
+    def names(index):
+        shown = [labels.get(k, k) for k in index]
+        return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+    several = seeds[seeds > 1]
+    if several.empty:
+        return "Every loss was run once (seed 0): single runs, not a ranking"
+    if len(several) < len(seeds):
+        return (f"{names(several.index)} were run with {several.min()} seeds or more, the others once: a single run "
+                "is not a ranking")
+    most = seeds[seeds == seeds.max()]
+    extra = f" ({seeds.max()} for {names(most.index)})" if seeds.min() < seeds.max() else ""
+    return (f"Every loss was run with {seeds.min()} seeds{' or more' if extra else ''}{extra}: a few seeds, so a "
+            "small difference is not a ranking")

@@ -29,6 +29,8 @@ from .training import SampleRecorder, Trainer
 from .transport import wasserstein
 
 TOYS = ("8gaussians", "25gaussians", "swissroll")
+#: The toys' names as the book writes them.
+TOY_LABELS = {"8gaussians": "8 Gaussians", "25gaussians": "25 Gaussians", "swissroll": "Swiss roll"}
 LOSSES = ("minimax", "nonsaturating", "wgan-clip", "wgan-sn", "sn-hinge", "wgan-gp", "cramer", "otgan",
           "sinkhorn", "sliced")
 #: Short names for tables and titles.
