@@ -420,7 +420,7 @@ claim(float((energy_fit - 1).abs().max()) < 0.05, "the energy distance gives sig
 # flows through the Sinkhorn iterations (`ot_losses.OTGANLoss`).
 #
 # **The frozen-critic experiment.** What if the critic is never trained? A GAN generator then climbs the fixed
-# discriminator's logit and collapses onto its maximum. OT-GAN's loss with fixed random features is still a
+# discriminator's logit wherever it leads, away from the data. OT-GAN's loss with fixed random features is still a
 # distance between distributions (a Sinkhorn divergence for a fixed cost), so the generator still has to match
 # all the data.
 
