@@ -8,6 +8,7 @@ sets the long runs (``data/toys/long.json``) beside it.
 import pandas as pd
 
 from . import toys
+from .claims import english_list
 from ._checks import choice, positive
 
 TOYS = toys.TOYS
@@ -293,8 +294,7 @@ def seed_note(seeds, labels=None):
     seeds = seeds.astype(int)
 
     def names(index):
-        shown = [labels.get(k, k) for k in index]
-        return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+        return english_list(labels.get(k, k) for k in index)
 
     several = seeds[seeds > 1]
     if several.empty:
