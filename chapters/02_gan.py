@@ -187,7 +187,7 @@ fig, axes = plt.subplots(1, 3, figsize=(13, 4.3))
 for ax, (name, (toy_target, trainer, rec)) in zip(axes, toy_runs.items()):
     m = rec.metrics[-1]
     modes = f"{m['modes_covered']}/{m['n_modes']} modes, " if "modes_covered" in m else ""
-    plotting.plot_samples(rec.frames[-1], toy_target, ax=ax, title=f"{name}: {modes}{m['high_quality']:.0%} HQ")
+    plotting.plot_samples(rec.frames[-1], toy_target, ax=ax, title=f"{data.TOY_LABELS[name]}: {modes}{m['high_quality']:.0%} HQ")
 plt.tight_layout()
 plt.show()
 

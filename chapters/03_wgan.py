@@ -163,7 +163,7 @@ fig, axes = plt.subplots(3, 3, figsize=(11, 11))
 for i, name in enumerate(toy_names):
     for j, m in enumerate(METHODS):
         res = fits[name, m]
-        plotting.plot_critic(res["critic"], ax=axes[i, j], colorbar=True, title=f"{name}: {METHODS[m]}")
+        plotting.plot_critic(res["critic"], ax=axes[i, j], colorbar=True, title=f"{data.TOY_LABELS[name]}: {METHODS[m]}")
         axes[i, j].scatter(*res["x"][:256].T, s=2, c="w", alpha=0.8, label="data")
         axes[i, j].scatter(*res["y"][:256].T, s=2, c="C1", alpha=0.6, label="generated (data + noise)")
 axes[0, 0].legend(loc="lower left", fontsize=7, markerscale=4)

@@ -135,7 +135,7 @@ for name in ("25gaussians", "swissroll"):
 fig, axes = plt.subplots(1, 2, figsize=(9, 3))
 for ax, (name, case) in zip(axes, toy_cases.items()):
     ax.hist(case["k"].maxima.numpy(), bins=10)
-    ax.set(xlabel=r"max slope over 5,000 pairs", ylabel="repeats", title=f"{name}: $K_{{eff}}$ = {case['k'].mean:.3f}")
+    ax.set(xlabel=r"max slope over 5,000 pairs", ylabel="repeats", title=f"{data.TOY_LABELS[name]}: $K_{{eff}}$ = {case['k'].mean:.3f}")
 plt.tight_layout()
 plt.show()
 
@@ -189,7 +189,7 @@ dot_toy.round(3)
 # %%
 fig, axes = plt.subplots(2, 3, figsize=(13, 8.6))
 for row, (name, case) in zip(axes, toy_cases.items()):
-    plotting.plot_samples(case["y"], case["toy"], ax=row[0], title=f"{name}: generator")
+    plotting.plot_samples(case["y"], case["toy"], ax=row[0], title=f"{data.TOY_LABELS[name]}: generator")
     for ax, factor in zip(row[1:], (1.0, 0.8)):
         plotting.plot_samples(moved[name, factor][0], case["toy"], ax=ax, color="C2",
                               title=f"after DOT, K_eff x {factor}")
@@ -220,7 +220,7 @@ plt.show()
 # %%
 frames = {name: moved[name, 0.8][1][::max(1, len(moved[name, 0.8][1]) // 40)] for name in toy_cases}
 steps = list(range(0, 201, max(1, 201 // 40)))[: len(next(iter(frames.values())))]
-plotting.animate_panels({f"{name}, DOT": frames[name] for name in toy_cases}, steps, None, step_label="update")
+plotting.animate_panels({f"{data.TOY_LABELS[name]}, DOT": frames[name] for name in toy_cases}, steps, None, step_label="update")
 
 # %% [markdown]
 # ## MNIST, target space: 784 dimensions

@@ -175,3 +175,18 @@ def test_english_list():
     assert english_list(["A"]) == "A"
     assert english_list(["A", "B"]) == "A and B"
     assert english_list(iter(["A", "B", "C"])) == "A, B and C"
+
+
+def test_tied_best_names_every_row_that_prints_as_the_best():
+    import pandas as pd
+
+    from otgan.claims import tied_best
+
+    hq = pd.Series({"WGAN-GP": 0.861, "GAN": 0.858, "clip": 0.2})
+    assert tied_best(hq, 2) == ["WGAN-GP", "GAN"]
+    assert tied_best(hq, 3) == ["WGAN-GP"]
+    assert tied_best(pd.Series({"a": 6.14, "b": 6.06, "c": 9.0}), 1, largest=False) == ["a", "b"]
+    with pytest.raises(ValueError, match="values"):
+        tied_best(pd.Series(dtype=float), 2)
+    with pytest.raises(ValueError, match="decimals"):
+        tied_best(hq, -1)

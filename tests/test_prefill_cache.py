@@ -55,3 +55,18 @@ def test_slowest_recorded_page_runs_first(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.index("b.py") < out.index("a.py")
     assert set(json.loads((tmp_path / "page_seconds.json").read_text())) == {"a.py", "b.py"}
+
+
+def test_timeout_is_the_books(tmp_path, capsys):
+    """The per-cell timeout comes from the build's _config.yml (execute.timeout), and a cell that runs past the
+    timeout given leaves its page uncached."""
+    import yaml
+
+    assert prefill_cache.config_timeout() == yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"]
+    config = tmp_path / "_config.yml"
+    config.write_text("execute:\n  timeout: -1\n")
+    assert prefill_cache.config_timeout(config) is None
+    slow = tmp_path / "slow.py"
+    slow.write_text(PAGE.replace("x = 6 * 7", "import time\ntime.sleep(30)\nx = 1"))
+    assert prefill_cache.main([str(tmp_path / "cache"), str(slow), "--timeout", "2"]) == 0
+    assert "(1 failed)" in capsys.readouterr().out

@@ -339,6 +339,21 @@ def test_plot_long_runs_draws_the_shipped_generators_with_their_modes():
     plt.close(fig)
 
 
+def test_runs_note_says_how_complete_the_grid_is():
+    import pandas as pd
+
+    from otgan import comparison
+
+    assert comparison.runs_note(30, 30, pd.Series([3] * 30), 3) == "all 30 (toy, loss) pairs, 3 seeds each"
+    assert (comparison.runs_note(2, 30, pd.Series([1, 3]), 3)
+            == "2 of the 30 (toy, loss) pairs, 1 to 3 of the 3 seeds the command runs")
+    assert comparison.runs_note(2, 2, pd.Series([1, 1]), 3) == "all 2 (toy, loss) pairs, 1 of the 3 seeds the command runs"
+    with pytest.raises(ValueError, match="n_done"):
+        comparison.runs_note(3, 2, pd.Series([1, 1, 1]), 3)
+    with pytest.raises(ValueError, match="seeds"):
+        comparison.runs_note(2, 2, pd.Series([1]), 3)
+
+
 def test_seed_note_says_what_the_seeds_are():
     import pandas as pd
 

@@ -34,13 +34,23 @@ def _execute(job):
     (path, notebook or None, seconds, error)."""
     from jupyter_cache.executors.utils import single_nb_execution
 
-    path, text = job
+    path, text, timeout = job
     nb = _read(text)
-    result = single_nb_execution(nb, cwd=str(Path(path).parent.absolute()), allow_errors=False, timeout=1800,
+    result = single_nb_execution(nb, cwd=str(Path(path).parent.absolute()), allow_errors=False, timeout=timeout,
                                  meta_override=True)
     if result.err is not None:
         return path, None, result.time, f"{type(result.err).__name__}: {str(result.err).splitlines()[-1:]}"
     return path, nb, result.time, None
+
+
+def config_timeout(config=Path(__file__).resolve().parent.parent / "_config.yml"):
+    """The per-cell timeout of the book's build (``execute.timeout`` in ``_config.yml``), so that a page the build
+    would let run is not cut short here; None (no limit) when the config sets none."""
+    import yaml
+
+    execute = (yaml.safe_load(Path(config).read_text()) or {}).get("execute") or {}
+    timeout = execute.get("timeout")
+    return None if timeout is None or timeout < 0 else int(timeout)
 
 
 def main(argv=None):
@@ -52,7 +62,10 @@ def main(argv=None):
     parser.add_argument("pages", nargs="+", help="the book's executable pages (.py, py:percent)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="pages executed at once (default: the number of CPUs)")
+    parser.add_argument("--timeout", type=int, default=None,
+                        help="seconds per cell (default: execute.timeout of the book's _config.yml)")
     args = parser.parse_args(argv)
+    timeout = config_timeout() if args.timeout is None else args.timeout
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
 
@@ -81,7 +94,8 @@ def main(argv=None):
     t0 = time.perf_counter()
     failed = 0
     with mp.get_context("spawn").Pool(jobs) as pool:
-        for path, nb, secs, err in pool.imap_unordered(_execute, [(p, texts[p]) for p in missing], chunksize=1):
+        for path, nb, secs, err in pool.imap_unordered(_execute, [(p, texts[p], timeout) for p in missing],
+                                                          chunksize=1):
             if err is not None:
                 failed += 1
                 print(f"   {path}: failed after {secs:.0f} s ({err}); the build runs it again and reports it",

@@ -13,6 +13,7 @@ markdown there shows the role's name (``{glue:text}`w1_drop```), which names the
 import math
 import numbers
 
+from ._checks import positive
 from .runtime import profile
 
 #: Every claim checked in this kernel, in order: ``(text, passed)``.
@@ -141,6 +142,24 @@ def glue_table(prefix, table, rows, columns):
             name = f"{prefix}_{_key(row)}_{_key(col)}"
             out[name] = glue(name, table.loc[row, col])
     return out
+
+
+def tied_best(values, decimals, largest=True):
+    """The labels of ``values`` (a pandas Series) whose value, rounded to ``decimals`` as the prose prints it, equals
+    the best one: the prose names every one of them rather than the first that ``idxmax`` happens to return.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tied_best(pd.Series({"a": 0.861, "b": 0.858, "c": 0.80}), 2)
+    ['a', 'b']
+    """
+    if len(values) == 0:
+        raise ValueError("values must hold at least one value, got none")
+    positive(decimals, "decimals", integer=True, allow_zero=True)
+    rounded = values.astype(float).round(decimals)
+    best = rounded.max() if largest else rounded.min()
+    return [label for label, v in rounded.items() if v == best]
 
 
 def english_list(items, empty="none"):

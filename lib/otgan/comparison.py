@@ -216,10 +216,42 @@ def plot_long_runs(long_table, toy, steps, n=2000, seed=0, ncols=5):
         plotting.plot_samples(x, target, ax=ax, s=2, title=f"{toys.LABELS[loss]}\n{r['modes_covered']}/"
                               f"{r['n_modes']} modes, HQ {r['high_quality']:.2f}")
         ax.set(xlabel="", ylabel="")
-    fig.suptitle(f"{toy}, {steps:,} generator steps, seed 0", y=1.0)
+    fig.suptitle(f"{toys.TOY_LABELS[toy]}, {steps:,} generator steps, seed 0", y=1.0)
     fig.tight_layout()
     return fig
 
+
+
+def runs_note(n_done, n_all, seeds, planned):
+    """How much of a grid of runs a table rests on, for a parenthesis in the prose.
+
+    Parameters
+    ----------
+    n_done, n_all : int
+        Rows of the table and rows the command makes (e.g. (toy, loss) pairs).
+    seeds : pandas.Series
+        Seeds per row.
+    planned : int
+        Seeds per row the command runs.
+
+    Returns
+    -------
+    str
+        "all 30 (toy, loss) pairs, 3 seeds each" when every row is complete, else e.g. "28 of the 30 (toy, loss)
+        pairs, 1 to 3 of the 3 seeds the command runs".
+    """
+    for value, name in ((n_done, "n_done"), (n_all, "n_all"), (planned, "planned")):
+        positive(value, name, integer=True)
+    if n_done > n_all:
+        raise ValueError(f"n_done must be at most n_all, got {n_done} > {n_all}")
+    if len(seeds) != n_done:
+        raise ValueError(f"seeds must have one entry per row (n_done={n_done}), got {len(seeds)}")
+    lo, hi = int(seeds.min()), int(seeds.max())
+    if n_done == n_all and lo == hi == planned:
+        return f"all {n_all} (toy, loss) pairs, {planned} seeds each"
+    pairs = f"all {n_all} (toy, loss) pairs" if n_done == n_all else f"{n_done} of the {n_all} (toy, loss) pairs"
+    some = f"{lo}" if lo == hi else f"{lo} to {hi}"
+    return f"{pairs}, {some} of the {planned} seeds the command runs"
 
 #: The MNIST models trained with three seeds (issue 20: the three best and WGAN-GP) and the training seeds.
 SEEDED_MODELS = ("sngan_hinge_mlp", "gan_mlp", "sw_features", "wgan_gp_mlp")

@@ -103,6 +103,9 @@ _SAMPLERS = {
 _CENTERS = {"8gaussians": _ring_centers(), "25gaussians": _grid_centers()}
 _DEFAULT_NOISE = {"8gaussians": 0.05, "25gaussians": 0.05, "rings": 0.04, "swissroll": 0.05, "moons": 0.05}
 TOYS = tuple(_SAMPLERS)
+#: The toys' names as the book writes them (figure titles, tables, prose).
+TOY_LABELS = {"8gaussians": "8 Gaussians", "25gaussians": "25 Gaussians", "rings": "rings", "swissroll": "Swiss roll",
+              "moons": "moons"}
 
 
 def toy(name, noise=None):

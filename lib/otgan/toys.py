@@ -22,6 +22,7 @@ import torch
 from . import losses, nets, ot_losses
 from ._checks import choice, positive
 from .checkpoint import half_state_dict, load_checkpoint, load_state, save_checkpoint
+from .data import TOY_LABELS as DATA_TOY_LABELS
 from .data import toy as make_toy
 from .metrics import toy_metrics
 from .runtime import data_path, profile, seed_everything, settings
@@ -30,7 +31,7 @@ from .transport import wasserstein
 
 TOYS = ("8gaussians", "25gaussians", "swissroll")
 #: The toys' names as the book writes them.
-TOY_LABELS = {"8gaussians": "8 Gaussians", "25gaussians": "25 Gaussians", "swissroll": "Swiss roll"}
+TOY_LABELS = {name: DATA_TOY_LABELS[name] for name in TOYS}
 LOSSES = ("minimax", "nonsaturating", "wgan-clip", "wgan-sn", "sn-hinge", "wgan-gp", "cramer", "otgan",
           "sinkhorn", "sliced")
 #: Short names for tables and titles.
