@@ -57,6 +57,35 @@ def test_sinkhorn_generator_loss_kinds():
         ot_losses.SinkhornGeneratorLoss(kind="raw")
 
 
+def test_sinkhorn_two_batch_is_otgans_energy_form():
+    """kind="two-batch": OT(X,Y) + OT(X,Y') + OT(X',Y) + OT(X',Y') - 2 OT(X,X') - 2 OT(Y,Y') on the halves,
+    differentiable in the generated points, zero in expectation when they are drawn like the real ones."""
+    real, fake = _clouds()
+    fake = fake[: real.shape[0]].clone().requires_grad_(True)
+    loss = ot_losses.SinkhornGeneratorLoss(eps=1.0, n_iter=200, kind="two-batch")
+    value = loss(None, real, fake)
+
+    def w(a, b):
+        return transport.sinkhorn_loss(a, b, 1.0, n_iter=200, tol=0, warn=False)
+
+    (x1, x2), (y1, y2) = fake.detach().chunk(2), real.chunk(2)
+    expected = w(x1, y1) + w(x1, y2) + w(x2, y1) + w(x2, y2) - 2 * w(x1, x2) - 2 * w(y1, y2)
+    assert value.item() == pytest.approx(expected.item(), rel=1e-5, abs=1e-6)
+    value.backward()
+    assert fake.grad is not None and fake.grad.abs().sum() > 0
+    # the same distribution on both sides: the mean over many batch pairs is near zero (its spread shrinks as 1/sqrt)
+    gen, quick = torch.Generator().manual_seed(0), ot_losses.SinkhornGeneratorLoss(1.0, 20, kind="two-batch")
+    with torch.no_grad():
+        values = torch.stack([quick(None, torch.randn(16, 2, generator=gen), torch.randn(16, 2, generator=gen))
+                              for _ in range(100)])
+        shifted = torch.stack([quick(None, torch.randn(16, 2, generator=gen), torch.randn(16, 2, generator=gen) + 1)
+                               for _ in range(20)])
+    assert values.mean().abs() < 3 * values.std() / 100 ** 0.5
+    assert shifted.mean() > 10 * values.std() / 100 ** 0.5
+    with pytest.raises(ValueError, match="even size"):
+        loss(None, real[:5], fake[:5].detach())
+
+
 def test_cramer_losses_are_finite_and_split_batches():
     torch.manual_seed(0)
     critic = nets.MLPCritic(2, hidden=(16, 8))

@@ -162,7 +162,7 @@ def build(toy, loss, lr, device=None):
         g_loss = ot_losses.OTGANLoss(recipe["eps"], recipe["n_iter"])
         c_loss = g_loss.critic_loss()
     elif loss == "sinkhorn":
-        g_loss = ot_losses.SinkhornGeneratorLoss(recipe["eps"], recipe["n_iter"])
+        g_loss = ot_losses.SinkhornGeneratorLoss(recipe["eps"], recipe["n_iter"], kind=recipe.get("kind", "divergence"))
     else:
         g_loss = ot_losses.SlicedLoss(recipe["n_projections"])
     config = recipe_config(target.name, loss, lr)
