@@ -368,3 +368,25 @@ def test_seed_note_says_what_the_seeds_are():
     assert comparison.seed_note(pd.Series({"a": 2, "b": 2}), labels).startswith("Every loss was run with 2 seeds:")
     with pytest.raises(ValueError, match="seeds"):
         comparison.seed_note(pd.Series(dtype=float))
+
+
+def test_minibatch_preference_sees_a_biased_loss_and_an_unbiased_one():
+    """A loss that rewards shrinking toward the origin prefers a shrunken generator to the data (delta < 0); the
+    sliced Wasserstein distance of a generator far from the data does not (delta > 0)."""
+    from otgan import ot_losses, toys
+    from otgan.data import toy
+
+    target = toy("8gaussians")
+
+    def shrink(critic, real, fake):
+        return fake.norm(dim=1).mean()
+
+    pref = toys.minibatch_preference(shrink, lambda n: 0.5 * target.sample(n), "8gaussians", n=64, trials=5)
+    assert pref["delta"] < 0 and pref["target_preferred"] == 0.0 and pref["trials"] == 5
+    far = toys.minibatch_preference(ot_losses.SlicedLoss(20), lambda n: target.sample(n) + 3.0, "8gaussians",
+                                    n=64, trials=5)
+    assert far["delta"] > 10 * far["se"] and far["target_preferred"] == 1.0
+    with pytest.raises(ValueError, match="trials"):
+        toys.minibatch_preference(shrink, target.sample, "8gaussians", trials=1)
+    with pytest.raises(ValueError, match="toy"):
+        toys.minibatch_preference(shrink, target.sample, "9gaussians")
