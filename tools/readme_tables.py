@@ -15,7 +15,8 @@ import torch  # noqa: E402
 from otgan import comparison, metrics, models  # noqa: E402
 
 CHAPTERS = {"wgan_gp_mlp": "3, 6", "gan_mlp": "2", "dcgan": "2", "wgan_clip_mlp": "3", "wgan_sn_mlp": "3",
-            "sw_pixel": "4", "sw_features": "4", "max_sw": "4", "sinkhorn_mlp": "5", "cramer_mlp": "5",
+            "sw_pixel": "4", "sw_features": "4", "max_sw": "4", "sinkhorn_mlp": "5",
+            "sinkhorn_two_batch_mlp": "5", "cramer_mlp": "5",
             "otgan_mlp": "5", "sngan_hinge_mlp": "3"}
 
 
