@@ -633,7 +633,7 @@ claim(l8["W1/floor long"].idxmax() == "nonsaturating" and l8.loc["nonsaturating"
 # minimum of its expectation over batches. We compare that expectation at the trained ring and at the data itself:
 # the same real batch $Y_n$ is scored against $n$ generated points and against $n$ fresh points of the target, with
 # the training loss ($\varepsilon$, iterations and batch of the recipe), over many batches
-# ({func}`otgan.toys.minibatch_preference`).
+# (`otgan.toys.minibatch_preference`).
 
 # %% tags=["hide-input"]
 import warnings as _warnings
