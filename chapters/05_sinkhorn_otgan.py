@@ -489,8 +489,9 @@ claim(ot_t["modes_covered"] > ot_f["modes_covered"], "training the critic covers
 #   $\varepsilon = 4$ for pixels in $[-1, 1]$ (that is $\varepsilon = 1$ for pixels in $[0, 1]$, as in the
 #   paper), 30 iterations, batch 200, no critic.
 # - **Sinkhorn generator, two-batch form** (`sinkhorn_two_batch_mlp`): the same in every respect but one: each
-#   batch is split in halves and the generator minimizes OT-GAN's form of the same entropic costs,
-#   $OT(X,Y) + OT(X,Y') + OT(X',Y) + OT(X',Y') - 2\,OT(X,X') - 2\,OT(Y,Y')$, whose expectation is zero at the data.
+#   batch is split in halves $X, X'$ (generated) and $Y, Y'$ (real), and the generator minimizes OT-GAN's form
+#   of the same entropic costs, $\sum_{A, B} OT(A, B) - 2\,OT(X,X') - 2\,OT(Y,Y')$ over $A \in \{X, X'\}$,
+#   $B \in \{Y, Y'\}$, whose expectation is zero at the data.
 # - **Cramér GAN** (`cramer_mlp`): energy distance on 512-d critic features, gradient penalty 10, five critic
 #   steps per generator step, batch 128, Adam at $4 \cdot 10^{-4}$ (twice its paper's rate: the rate the
 #   learning-rate sweep of {ref}`ch-comparison` chose and a full-length run confirmed).
@@ -535,9 +536,9 @@ table, mrows = metrics.metrics_table({name: tr.sampler for name, tr in ot_models
 display(pd.DataFrame(table).T.round(3))
 
 fig, ax = plt.subplots(figsize=(8, 3.4))
-width = 0.2
+width = 0.8 / len(mrows)
 for k, (name, m) in enumerate(mrows.items()):
-    ax.bar(np.arange(10) + (k - 1.5) * width, m["class_hist"], width, label=name)
+    ax.bar(np.arange(10) + (k - (len(mrows) - 1) / 2) * width, m["class_hist"], width, label=name)
 ax.axhline(0.1, color="gray", ls=":")
 ax.set(xlabel="predicted digit", ylabel="fraction of samples", xticks=range(10), title="Class histograms")
 ax.legend(fontsize=8)

@@ -685,7 +685,8 @@ pd.DataFrame({"ring minus data": [p["delta"] for p in prefs.values()],
 # batches. For this loss, at this batch size, the ring is closer to the optimum than the target is, so
 # training converges to it. This is the minibatch bias of {ref}`ch-sinkhorn` at work: $S_\varepsilon$ between two
 # finite samples is not minimized by the distribution they came from. OT-GAN's two-batch form of the same costs
-# (each batch split in halves, $OT(X,Y) + OT(X,Y') + OT(X',Y) + OT(X',Y') - 2\,OT(X,X') - 2\,OT(Y,Y')$) has
+# (each batch split in halves $X, X'$ and $Y, Y'$: $\sum_{A, B} OT(A, B) - 2\,OT(X,X') - 2\,OT(Y,Y')$ over
+# $A \in \{X, X'\}$, $B \in \{Y, Y'\}$) has
 # expectation zero at the data, and on the same batches it does not favour the ring (ring minus data
 # {glue:text}`sink_pref2_delta:.3f`), but it is noisier: its standard error is {glue:text}`sink_pref2_se:.3f`, so
 # these batches cannot tell the two apart. The other remedy is a larger batch, which shrinks the bias; the sliced
