@@ -9,7 +9,6 @@ import os
 import pathlib
 import shutil
 import sys
-import socketserver
 import threading
 from urllib.parse import urlparse
 
@@ -21,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import bootstrap_cells  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2700)]  # the first test's setup builds the book
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +39,10 @@ def served(book_html):
     built_book = book_html
     handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,),
                                      {"log_message": lambda *a: None}), directory=str(built_book))
-    srv = socketserver.TCPServer(("127.0.0.1", 0), handler)
+    # one thread per connection: a connection Chromium opens ahead of time and never uses must not hold up the
+    # pages' requests (a single-threaded server blocks reading it) nor the server's shutdown
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{srv.server_address[1]}", built_book
     srv.shutdown()
@@ -63,6 +65,7 @@ def browser():
 
 def open_page(browser, url):
     ctx = browser.new_context(viewport={"width": 1280, "height": 1600})
+    ctx.set_default_timeout(60000)  # every wait on the page fails after a minute instead of hanging the run
     report = {"nonlocal": [], "failed": [], "errors": []}
 
     def route(r):
@@ -194,6 +197,7 @@ def rendering_problems(page, forbidden):
 def test_rendering_checks_catch_broken_pages(browser):
     """The checks themselves: a page with each defect is flagged, a clean one is not."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 1600})
+    ctx.set_default_timeout(60000)  # every wait on the page fails after a minute instead of hanging the run
     page = ctx.new_page()
     page.set_content("""<main style="width: 600px"><p>| a | b |<br>|---|---|</p>
       <div class="cell_output"><div class="output"><pre>100%|##########| 20/20 [00:02<00:00,  8.03it/s]</pre></div></div>

@@ -224,6 +224,9 @@ _PROTOCOL = dict(augment="translation", translation=0.125, ema=0.999, budget_s=B
 #: Critic-free pixel losses compare real and generated digits directly: no critic to augment for.
 _PROTOCOL_NO_CRITIC = dict(ema=0.999, budget_s=BUDGET_S)
 _BUDGETED = 10 ** 6  # book-profile step bound of a budgeted model: the budget stops it
+#: Generator steps of the MNIST models in the ``smoke`` profile: enough to run every code path, few enough that a
+#: chapter loading ten models runs in seconds (WGAN-clip takes 2: its reference schedule makes each 100 critic steps).
+_SMOKE_STEPS = 5
 
 _SPECS = [
     ModelSpec("wgan_gp_mlp", """MLP WGAN-GP (Gulrajani et al., 2017): lambda 10, n_critic 5, Adam 2e-4 betas
@@ -231,7 +234,7 @@ _SPECS = [
     generator (not in the critic), as in Gulrajani et al.'s generators. Without it, under the protocol, the
     generator's tanh outputs saturated at +-1 (speckled binary digits, FID 1,290 and recall 0 after 4,500 steps,
     the critic's W1 estimate rising from 7.7 to 10.3). The base model of the DOT chapter.""",
-              "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (20, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
+              "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
               generator_batch_norm=True, **_PROTOCOL),
     ModelSpec("gan_mlp", """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4
     betas (0.5, 0.999). On 4,000 digits a plain discriminator memorizes the data and wins outright (D(fake) -> 0
@@ -239,7 +242,7 @@ _SPECS = [
     one-sided label smoothing (0.9) keep the game balanced. Trained under bf16 autocast: in the same 20 CPU-minutes
     it made 39,353 steps (30.6 ms each) against 32,052 in float32 (37.4 ms), and reached FID 55.7 against 83.9
     (seed 0; ``benchmarks/precision_pair_gan_mlp.md``).""",
-              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, _BUDGETED, 40000), (("real_label", 0.9),),
+              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("real_label", 0.9),),
               dropout=0.3, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("dcgan", """DCGAN (Radford et al., 2016) for 28x28: strided (transposed) convs, batch norm, no
     pooling; one-sided label smoothing (0.9) against a discriminator that otherwise wins on 4,000 digits (measured
@@ -248,7 +251,7 @@ _SPECS = [
     without it the FID was 425 against 574 with it (no label smoothing: 558; twice the rate: 429; float32: 626),
     but for the whole budget without it the FID was 338 (10,017 steps) against the shipped 347, precision 0.54 in
     both (measured here, seed 0).""",
-              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (20, _BUDGETED, 30000), (("real_label", 0.9),),
+              "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (_SMOKE_STEPS, _BUDGETED, 30000), (("real_label", 0.9),),
               arch="dcgan", base=64, precision="bf16", **_PROTOCOL),
     ModelSpec("wgan_clip_mlp", """MLP WGAN with weight clipping (Arjovsky et al., 2017): c = 0.01, RMSProp 5e-5,
     the reference code's critic schedule (100 critic steps for the first 25 generator steps and at every 500th,
@@ -257,15 +260,15 @@ _SPECS = [
     under the protocol: see ``wgan_gp_mlp``). Trained at twice the paper's rate, 1e-4: the learning-rate sweep's
     3-minute runs gave FID 1,366 at 2x against 1,562 at 1x and 1,708 at 0.5x (:mod:`otgan.lr_sweep`), and the
     full 20-minute runs confirmed it: FID 541 at 2x against 815 at 1x (:func:`otgan.lr_sweep.confirm`).""",
-              "wgan", 128, 5e-5, None, 64, (20, _BUDGETED, 60000), (("clip", 0.01),), n_critic=5, lr_factor=2.0,
+              "wgan", 128, 5e-5, None, 64, (2, _BUDGETED, 60000), (("clip", 0.01),), n_critic=5, lr_factor=2.0,
               critic_schedule=True, generator_batch_norm=True, **_PROTOCOL),
     ModelSpec("wgan_sn_mlp", """MLP WGAN whose critic is spectrally normalized (Miyato et al., 2018) but trained
     with the plain W-loss: Adam 1e-4 betas (0.5, 0.9), n_critic 5 (the WGAN chapter's measured counter-example;
     Miyato et al. used the hinge loss, :data:`REGISTRY` ``["sngan_hinge_mlp"]``).""",
-              "wgan", 128, 1e-4, (0.5, 0.9), 64, (20, 24000, 60000), n_critic=5, spectral_norm=True),
+              "wgan", 128, 1e-4, (0.5, 0.9), 64, (_SMOKE_STEPS, 24000, 60000), n_critic=5, spectral_norm=True),
     ModelSpec("sw_pixel", """Sliced Wasserstein generator in pixel space, no discriminator (Deshpande et al., 2018,
     Sec. 3): SW_2 over 1,000 fresh directions per step, Adam 5e-4 betas (0.5, 0.999), batch 256.""",
-              "sliced", 128, 5e-4, (0.5, 0.999), 256, (20, _BUDGETED, 20000), (("n_projections", 1000),),
+              "sliced", 128, 5e-4, (0.5, 0.999), 256, (_SMOKE_STEPS, _BUDGETED, 20000), (("n_projections", 1000),),
               generator_batch_norm=True, **_PROTOCOL_NO_CRITIC),
     ModelSpec("sw_features", """Sliced Wasserstein on discriminator features (Deshpande et al., 2018, Sec. 4): the
     discriminator is trained as in ``gan_mlp`` (dropout 0.3, label smoothing 0.9); the generator minimizes SW_2
@@ -273,20 +276,20 @@ _SPECS = [
     paper's rate: the learning-rate sweep's 3-minute runs favoured twice the rate (FID 325 against 448), but the
     full 20-minute runs did not confirm it by the sweep's margin (:func:`otgan.lr_sweep.confirm`; seed 0: FID 111.0
     at 2x against 115.7 at 1x, and over three seeds 2x was level with 1x).""",
-              "sliced-features", batch_size=128, steps=(20, _BUDGETED, 40000),
+              "sliced-features", batch_size=128, steps=(_SMOKE_STEPS, _BUDGETED, 40000),
               loss_params=(("n_projections", 1000), ("real_label", 0.9)), **_MLP_GAN, **_PROTOCOL),
     ModelSpec("max_sw", """Max-sliced Wasserstein on discriminator features (Deshpande et al., 2019): as
     ``sw_features``, but the generator descends W_2 along the single direction that separates the features most
     (10 ascent steps per call, warm-started). Trained at the paper's rate: the learning-rate sweep's 3-minute runs
     favoured twice the rate (FID 348 against 473), but the full 20-minute run at 2x was worse (FID 137.9 against
     116.1 at 1x; :func:`otgan.lr_sweep.confirm`).""",
-              "max-sliced-features", batch_size=128, steps=(20, _BUDGETED, 40000),
+              "max-sliced-features", batch_size=128, steps=(_SMOKE_STEPS, _BUDGETED, 40000),
               loss_params=(("ascent_steps", 10), ("real_label", 0.9)), **_MLP_GAN, **_PROTOCOL),
     ModelSpec("sinkhorn_mlp", """Sinkhorn generator (Genevay et al., 2018): the debiased Sinkhorn divergence in
     pixel space (squared Euclidean cost on pixels in [-1, 1], eps = 4, i.e. eps = 1 for pixels in [0, 1] as in the
     paper; 30 log-domain iterations, envelope gradient), batch 200, no critic, Adam 5e-4, EMA generator and the
     equal budget (no augmentation: no critic sees the digits).""",
-              "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (20, _BUDGETED, 20000),
+              "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (_SMOKE_STEPS, _BUDGETED, 20000),
               (("eps", SINKHORN_EPS), ("n_iter", 30)), generator_batch_norm=True, **_PROTOCOL_NO_CRITIC),
     ModelSpec("sinkhorn_two_batch_mlp", """``sinkhorn_mlp`` with one change: the generator minimizes OT-GAN's two-batch
     form of the same entropic costs (Salimans et al., 2018), each batch split in halves, OT(X,Y) + OT(X,Y') +
@@ -296,7 +299,7 @@ _SPECS = [
     prefers blurred samples; measured on 8 Gaussians in the comparison chapter); this form's expectation is zero
     at the data. Trained here first as a variant of ``sinkhorn_mlp`` (18,730 steps, FID 104.8 against 470.8 for
     the one-batch divergence); the shipped file is that run.""",
-              "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (20, _BUDGETED, 20000),
+              "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (_SMOKE_STEPS, _BUDGETED, 20000),
               (("eps", SINKHORN_EPS), ("n_iter", 30), ("kind", "two-batch")), generator_batch_norm=True,
               **_PROTOCOL_NO_CRITIC),
     ModelSpec("cramer_mlp", """Cramér GAN (Bellemare et al., 2017) with MLP nets: energy distance on the critic's
@@ -304,7 +307,7 @@ _SPECS = [
     (two generated halves). Trained at twice the rate, 4e-4: the learning-rate sweep's 3-minute runs gave FID 528
     at 2x against 662 at 1x, and the full 20-minute runs confirmed it: FID 188 at 2x (6,226 steps) against 244 at
     1x (4,873 steps; :func:`otgan.lr_sweep.confirm`).""",
-              "cramer", 128, 2e-4, (0.5, 0.9), 128, (20, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
+              "cramer", 128, 2e-4, (0.5, 0.9), 128, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
               lr_factor=2.0, generator_batch_norm=True, **_PROTOCOL),
     ModelSpec("otgan_mlp", """OT-GAN (Salimans et al., 2018) with MLP nets: mini-batch energy distance with
     Sinkhorn (eps 0.05, 50 iterations, no backprop through the plan) on the cosine cost between critic features,
@@ -312,7 +315,7 @@ _SPECS = [
     halves per side). Trained at the paper's rate: the learning-rate sweep's 3-minute runs favoured twice the rate
     (FID 434 against 553), but the full 20-minute run at 2x was far worse (FID 389 against 231 at 1x, 3,188
     steps; :func:`otgan.lr_sweep.confirm`).""",
-              "otgan", 128, 3e-4, (0.5, 0.999), 256, (20, _BUDGETED, 20000), (("eps", 0.05), ("n_iter", 50)),
+              "otgan", 128, 3e-4, (0.5, 0.999), 256, (_SMOKE_STEPS, _BUDGETED, 20000), (("eps", 0.05), ("n_iter", 50)),
               n_generator=3, generator_batch_norm=True, **_PROTOCOL),
     ModelSpec("sngan_hinge_mlp", """SN-GAN (Miyato et al., 2018) as its authors trained it, adapted to MLP nets on
     28x28: every critic layer spectrally normalized, the **hinge** loss (Lim & Ye, 2017), one critic step per
@@ -328,7 +331,7 @@ _SPECS = [
     speckled digit (bf16: FID 2,077 at 6,500 steps; fp32: FID 1,913 at 6,000 steps, recall 0): the generator's
     gradient norm fell from ~3 to 0.000 after 5,000 steps, its tanh outputs saturated at +-1 while the critic's
     hinge loss went to 0.4.""",
-              "hinge", 128, 2e-4, (0.0, 0.9), 64, (20, 10 ** 6, 100000), spectral_norm=True, generator_batch_norm=True,
+              "hinge", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, 10 ** 6, 100000), spectral_norm=True, generator_batch_norm=True,
               **_PROTOCOL),
 ]
 #: Every MNIST model of the book by name: a frozen :class:`ModelSpec` each.
@@ -407,7 +410,7 @@ def build(name, device=None, checkpoint_path=None, data=None):
                                                             if spec.critic_schedule else spec.n_critic),
                       critic_hooks=hooks, config=spec.config(), checkpoint_path=checkpoint_path,
                       checkpoint_every=500, device=dev, n_generator=spec.n_generator, ema=spec.ema,
-                      augment=augment, precision=spec.precision, standing_stats=spec.ema is not None,
+                      augment=augment, precision=spec.precision, standing_stats=settings(smoke=4, book=50) if spec.ema is not None else False,
                       budget_s=spec.budget_s if spec.budget_s is not None and profile() == "book" else None)
     return trainer, settings(*spec.steps)
 

@@ -167,11 +167,11 @@ class Trainer:
         jobs; otherwise, and on CUDA, it is wall-clock time.
     lr_decay : {None, "linear"}
         ``"linear"``: every learning rate decays linearly to zero over the ``n_steps`` of :meth:`train`.
-    standing_stats : bool
+    standing_stats : bool or int
         With ``ema``: recompute the EMA generator's batch-norm statistics for its averaged weights
         (:func:`standing_statistics`) at the end of :meth:`train` and after :meth:`load_exported`, so that the
         exported and the loaded sampler are the same deterministic function. Samples drawn by a callback during
-        training use the copied statistics.
+        training use the copied statistics. An int is the number of latent batches measured (``True``: 50).
     """
 
     def __init__(self, generator, critic, data, generator_loss, critic_loss=None, opt_generator=None,
@@ -216,7 +216,8 @@ class Trainer:
         self.history = {"step": [], "time": [], "generator loss": [], "critic loss": []}
         self.elapsed = 0.0
         self.ema = ema
-        self.standing_stats = bool(standing_stats)
+        self.standing_stats = 50 if standing_stats is True else \
+            positive(standing_stats, "standing_stats", integer=True, allow_zero=True) if standing_stats else 0
         self.ema_generator = None
         if ema is not None:
             self.ema_generator = copy.deepcopy(self.generator).eval().requires_grad_(False)
@@ -398,7 +399,7 @@ class Trainer:
 
     def _stand(self):
         if self.standing_stats and self.ema_generator is not None:
-            standing_statistics(self.ema_generator, latent=self.latent)
+            standing_statistics(self.ema_generator, n_batches=self.standing_stats, latent=self.latent)
 
     # -- checkpoints ------------------------------------------------------------------------------------------
     def state(self):
