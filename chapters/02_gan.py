@@ -62,7 +62,7 @@ from otgan.training import SampleRecorder
 print(otgan.describe())
 otgan.seed_everything(SEED)
 toy_steps = TOY_STEPS or otgan.settings(smoke=60, book=3000)
-record_every = max(1, toy_steps // 30)
+record_every = max(1, toy_steps // otgan.settings(smoke=4, book=30))
 
 # %% [markdown]
 # ## The game

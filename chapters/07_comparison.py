@@ -67,6 +67,7 @@ from otgan.nets import count_parameters
 print(otgan.describe())
 otgan.seed_everything(SEED)
 n_eval = N_EVAL or otgan.settings(smoke=200, book=1000)
+n_toy = otgan.settings(smoke=300, book=2000)  # points per 2-D figure panel
 
 # %% [markdown]
 # ## MNIST
@@ -387,8 +388,8 @@ for name in comparison.TOYS:
     for ax, loss in zip(axes.flat, losses_run):
         tr = otgan.toys.load(name, loss, seed=SEED)
         kinds.add(tr.shipped_kind)
-        x = tr.sample(2000)
-        r = metrics.toy_metrics(x, otgan.data.toy(name), n_ref=2000, seed=SEED)
+        x = tr.sample(n_toy)
+        r = metrics.toy_metrics(x, otgan.data.toy(name), n_ref=n_toy, seed=SEED)
         modes = f"{r['modes_covered']}/{r['n_modes']} modes, " if "modes_covered" in r else ""
         plotting.plot_samples(x, otgan.data.toy(name), ax=ax, s=2,
                               title=f"{otgan.toys.LABELS[loss]}\n{modes}W1 {r['W1']:.3f}")

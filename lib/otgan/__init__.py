@@ -7,6 +7,7 @@ Modules, one concept each:
 - :mod:`otgan.nets` -- MLP and DCGAN generators / critics, spectral normalization;
 - :mod:`otgan.losses` -- pluggable GAN / WGAN losses, gradient penalty, weight clipping;
 - :mod:`otgan.ot_losses` -- sliced, max-sliced, Sinkhorn, energy, Cramér and OT-GAN losses;
+- :mod:`otgan.minibatch` -- whether a minibatch loss prefers the data to a generator (minibatch bias);
 - :mod:`otgan.transport` -- exact, sliced, max-sliced and entropic OT, energy distance, Gaussian W2;
 - :mod:`otgan.lipschitz` -- K_eff, spectral norms, layer gradients, a critic as a W1 estimator;
 - :mod:`otgan.dot` -- Discriminator Optimal Transport in target and latent space;

@@ -25,6 +25,7 @@ from .checkpoint import half_state_dict, load_checkpoint, load_state, save_check
 from .data import TOY_LABELS as DATA_TOY_LABELS
 from .data import toy as make_toy
 from .metrics import toy_metrics
+from .minibatch import preference
 from .runtime import data_path, profile, seed_everything, settings
 from .training import SampleRecorder, Trainer
 from .transport import wasserstein
@@ -508,48 +509,20 @@ def load_long(toy=None):
 
 
 def minibatch_preference(loss, sample, toy, n=256, trials=50, seed=0):
-    """Does a minibatch loss prefer the data to a generator? Paired over ``trials`` fresh real batches: the loss of
-    ``n`` generated samples against the batch minus the loss of ``n`` fresh target samples against the same batch.
+    """:func:`otgan.minibatch.preference` on the 2-D toy ``toy`` (a name of :data:`TOYS`): does a minibatch loss
+    prefer the toy's distribution to a generator? The real and fresh batches are the toy's seeded samples.
 
-    .. math:: \\Delta = \\mathbb{E}\\big[\\ell(G_n, Y_n)\\big] - \\mathbb{E}\\big[\\ell(X_n, Y_n)\\big],
-              \\quad X_n, Y_n \\sim \\nu^{\\otimes n},\\ G_n \\sim \\mu_\\theta^{\\otimes n}
-
-    A negative :math:`\\Delta` means the expected minibatch loss is lower at the generator than at the data: SGD on
-    that loss is pulled away from the data toward the generator (the minibatch bias of OT losses; Bellemare et al.,
-    2017; Fatras et al., 2020).
-
-    Parameters
-    ----------
-    loss : callable
-        ``loss(critic, real, fake)`` of a critic-free loss (called with ``critic=None``).
-    sample : callable
-        ``sample(n)`` -> generated points, shape (n, 2).
-    toy : str
-        The target, a name of :data:`TOYS`.
-    n, trials : int
-    seed : int
-        Seed of the real and fresh target batches.
+    .. math:: \\Delta = \\mathbb{E}\\big[\\ell(G_n, Y_n)\\big] - \\mathbb{E}\\big[\\ell(X_n, Y_n)\\big]
 
     Returns
     -------
     dict
-        ``delta`` (mean difference), ``se`` (its standard error), ``target_preferred`` (fraction of trials with a
-        positive difference), ``n``, ``trials``.
+        ``delta``, ``se``, ``target_preferred``, ``n``, ``trials`` (see :func:`otgan.minibatch.preference`).
     """
     choice(toy, "toy", TOYS)
-    positive(n, "n", integer=True)
-    if not isinstance(trials, int) or trials < 2:
-        raise ValueError(f"trials must be an int >= 2, got {trials!r}")
     target = make_toy(toy)
-    diffs = []
-    with torch.no_grad():
-        for k in range(trials):
-            real = target.sample(n, seed=40_000 + 2 * (seed * trials + k))
-            fresh = target.sample(n, seed=40_001 + 2 * (seed * trials + k))
-            diffs.append(float(loss(None, real, sample(n).float())) - float(loss(None, real, fresh)))
-    d = torch.tensor(diffs, dtype=torch.float64)
-    return {"delta": float(d.mean()), "se": float(d.std() / math.sqrt(trials)),
-            "target_preferred": float((d > 0).double().mean()), "n": n, "trials": trials}
+    return preference(loss, lambda n_: sample(n_).float(), lambda n_, s: target.sample(n_, seed=s), n=n,
+                      trials=trials, seed=seed)
 
 
 def load_long_model(loss, toy=LONG_TOY):
