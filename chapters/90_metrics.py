@@ -147,7 +147,8 @@ tables.styled(summary, index=True)
 # classes (keeping the digits $\ge k$, resampled to 1,000), and replacing a fraction of digits by uniform noise.
 
 # %%
-perm = torch.randperm(len(train), generator=torch.Generator().manual_seed(SEED))[:N_EVAL]
+n_corrupt = otgan.settings(smoke=300, book=N_EVAL)  # digits per corrupted set
+perm = torch.randperm(len(train), generator=torch.Generator().manual_seed(SEED))[:n_corrupt]
 examples = [fn(train.images[perm[:8]], train.labels[perm[:8]], strengths[2], torch.Generator().manual_seed(0))
             for fn, strengths in calibration.CORRUPTIONS.values()]
 fig, axes = plt.subplots(2, 2, figsize=(11, 3.0))

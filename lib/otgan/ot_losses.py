@@ -155,8 +155,9 @@ class SinkhornGeneratorLoss(_SinkhornBudget):
     batch in halves :math:`X, X'` (generated) and :math:`Y, Y'` (real) and takes OT-GAN's energy form of the same
     entropic costs, :math:`OT(X,Y) + OT(X,Y') + OT(X',Y) + OT(X',Y') - 2\\,OT(X,X') - 2\\,OT(Y,Y')` (Salimans et
     al., 2018): its expectation is zero when the generator draws from the data. The one-batch divergence is not: its
-    expected minibatch value can be lower for a blurred generator than for the data itself (measured on 8 Gaussians
-    in the comparison chapter), so SGD on it converges to the blur. ``grad="autodiff"`` backpropagates through the
+    expected minibatch value can be lower for a blurred generator than for the data itself (measured with
+    :func:`otgan.minibatch.preference` on 8 Gaussians in the comparison chapter and on MNIST in the Sinkhorn
+    chapter), so SGD on it has no reason to leave the blur. ``grad="autodiff"`` backpropagates through the
     ``n_iter`` log-domain iterations (the paper's "Sinkhorn AutoDiff"); ``"envelope"`` uses the fixed plan. ``eps`` is in the units of
     the cost (squared pixel distances for ``"sqeuclidean"``; see :func:`otgan.transport.sinkhorn`). The
     iteration budget is fixed and its marginal error reported as described in :class:`_SinkhornBudget`
