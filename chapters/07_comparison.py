@@ -776,7 +776,9 @@ claim(len(hurt) <= 2, "DOT lowers the FID of all but at most two generators with
 #   them {glue:text}`cmp_learned_best:.0f` on seed 0), on one seed each: a gap this small needs seeds before it is a
 #   ranking (compare the spread of SW on features over its three seeds in the seed table). The two other pixel losses stay behind all of them (the worst feature-space loss
 #   scores {glue:text}`cmp_learned_worst:.0f`, the better of pixel SW and the one-batch divergence
-#   {glue:text}`cmp_pixel_best:.0f`).
+#   {glue:text}`cmp_pixel_best:.0f`). What holds pixel SW back is measured in {ref}`ch-sliced`: a batch of 256
+#   hardly tells its generator from real digits under its training loss, and four times the batch, in the same
+#   budget, buys too few steps to end lower.
 # - **DOT** lowers the FID of {glue:text}`cmp_dot_improved` of the {glue:text}`cmp_dot_total` generators with a
 #   critic, with the small step {ref}`ch-dot` chose on the WGAN-GP; the largest drops are for
 #   {glue:text}`cmp_dot_top`. It raises the FID of {glue:text}`cmp_dot_hurt` ({ref}`ch-dot` explains why). The

@@ -195,3 +195,24 @@ def test_run_jobs_runs_at_most_n_at_a_time_and_reports_each_exit_code(tmp_path):
     cmd = reproduce.job_command("gan_mlp", 2, "book", "runs")
     assert cmd[1:] == ["-m", "otgan.reproduce", "--profile", "book", "--only", "gan_mlp", "--seed", "2",
                        "--threads", "1", "--runs-dir", "runs"]
+
+
+def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matches(monkeypatch):
+    """A variant is a one-change experiment: its config differs from its base's in its name and the named fields
+    only, it is not one of the compared models, and build / load / shipped_path take its name."""
+    import os
+
+    monkeypatch.setenv("OTGAN_PROFILE", "book")
+    changed = {"sw_pixel_batch1024": ("sw_pixel", {"batch_size"})}
+    assert set(models.VARIANTS) == set(changed) and not set(models.VARIANTS) & set(models.REGISTRY)
+    for name, (base, fields) in changed.items():
+        spec, base_cfg = models.VARIANTS[name], models.REGISTRY[base].config()
+        cfg = spec.config()
+        assert {k for k in set(cfg) | set(base_cfg) if cfg.get(k) != base_cfg.get(k)} == {"name"} | fields
+        trainer, _ = models.build(name, data=torch.zeros(8, 1, 28, 28), device="cpu")
+        assert trainer.config == cfg
+        path = models.shipped_path(name, must_exist=True)
+        assert os.path.basename(path) == f"{name}.pt"
+        assert checkpoint.load_checkpoint(path, map_location="cpu")["config"] == cfg
+    with pytest.raises(ValueError, match="name must be one of"):
+        models.build("sw_pixel_batch2048")

@@ -4,7 +4,7 @@
 of generator steps of the ``book`` / ``full`` profile; chapters and :mod:`otgan.reproduce` both call it, so the
 shipped checkpoint in ``data/<name>.pt`` always matches the chapter's config.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import os
 
@@ -337,6 +337,17 @@ _SPECS = [
 #: Every MNIST model of the book by name: a frozen :class:`ModelSpec` each.
 REGISTRY = {spec.name: spec for spec in _SPECS}
 
+#: One-change experiments on models of :data:`REGISTRY`: each is its base with the fields its name and docstring
+#: give changed and nothing else, trained and shipped like the registry's models (``python -m otgan.reproduce
+#: --profile book --only NAME``; :func:`build`, :func:`load` and :func:`shipped_path` take their names), but not one of
+#: the book's compared models.
+VARIANTS = {spec.name: spec for spec in [
+    replace(REGISTRY["sw_pixel"], name="sw_pixel_batch1024", batch_size=1024, doc="""``sw_pixel`` with batches of
+    1,024 digits instead of 256, nothing else changed: at 256 the pixel-SW generator's training loss no longer tells
+    it from real digits in expectation (:func:`otgan.minibatch.preference`, the sliced chapter), at 1,024 it does.
+    Each step costs about four times as much, so the same budget buys about a quarter of the steps."""),
+]}
+
 
 TOY_LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-sn", "wgan-gp")
 
@@ -396,8 +407,9 @@ def build(name, device=None, checkpoint_path=None, data=None):
     if isinstance(name, ModelSpec):
         spec = name
     else:
-        choice(name, "name", REGISTRY)
-        spec = REGISTRY[name]
+        known = {**REGISTRY, **VARIANTS}
+        choice(name, "name", known)
+        spec = known[name]
     dev = device or default_device()
     g, d = spec.nets()
     g_loss, c_loss, hooks = spec.losses()
