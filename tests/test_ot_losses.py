@@ -86,6 +86,41 @@ def test_sinkhorn_two_batch_is_otgans_energy_form():
         loss(None, real[:5], fake[:5].detach())
 
 
+def test_sliced_two_batch_is_the_energy_form_of_sliced_costs_with_shared_directions():
+    """SlicedLoss(kind="two-batch"): the six SW_p^p terms of the halves with one set of directions, differentiable in
+    the generated points, zero in expectation when both batches come from one distribution (the one-batch SW is
+    positive there), and clear errors for an odd batch or an unknown kind."""
+    real, fake = _clouds()
+    fake = fake[: real.shape[0]].clone().requires_grad_(True)
+    loss = ot_losses.SlicedLoss(50, kind="two-batch")
+    torch.manual_seed(7)
+    value = loss(None, real, fake)
+    torch.manual_seed(7)
+    theta = transport.random_projections(real.shape[1], 50)
+
+    def sw(a, b):
+        return transport.sliced_wasserstein(a, b, projections=theta) ** 2
+
+    (x1, x2), (y1, y2) = fake.detach().chunk(2), real.chunk(2)
+    expected = sw(x1, y1) + sw(x1, y2) + sw(x2, y1) + sw(x2, y2) - 2 * sw(x1, x2) - 2 * sw(y1, y2)
+    assert value.item() == pytest.approx(expected.item(), rel=1e-5, abs=1e-7)
+    value.backward()
+    assert fake.grad is not None and fake.grad.abs().sum() > 0
+    gen = torch.Generator().manual_seed(0)
+    one = ot_losses.SlicedLoss(20)
+    with torch.no_grad():
+        pairs = [(torch.randn(16, 2, generator=gen), torch.randn(16, 2, generator=gen)) for _ in range(100)]
+        two_batch = torch.stack([loss(None, a, b) for a, b in pairs])
+        one_batch = torch.stack([one(None, a, b) for a, b in pairs])
+    assert two_batch.mean().abs() < 3 * two_batch.std() / 100 ** 0.5
+    assert one_batch.mean() > 10 * one_batch.std() / 100 ** 0.5
+    assert "two-batch" in repr(loss) and "kind" not in repr(one)
+    with pytest.raises(ValueError, match="even size"):
+        loss(None, real[:5], fake[:5].detach())
+    with pytest.raises(ValueError, match="kind"):
+        ot_losses.SlicedLoss(kind="three-batch")
+
+
 def test_cramer_losses_are_finite_and_split_batches():
     torch.manual_seed(0)
     critic = nets.MLPCritic(2, hidden=(16, 8))

@@ -17,7 +17,7 @@ from otgan import comparison, metrics, models  # noqa: E402
 CHAPTERS = {"wgan_gp_mlp": "3, 6", "gan_mlp": "2", "dcgan": "2", "wgan_clip_mlp": "3", "wgan_sn_mlp": "3",
             "sw_pixel": "4", "sw_features": "4", "max_sw": "4", "sinkhorn_mlp": "5",
             "sinkhorn_two_batch_mlp": "5", "cramer_mlp": "5",
-            "otgan_mlp": "5", "sngan_hinge_mlp": "3"}
+            "otgan_mlp": "5", "sngan_hinge_mlp": "3", "sw_pixel_batch1024": "4 (variant)"}
 
 
 def main():
@@ -26,10 +26,11 @@ def main():
         trainers = models.load(list(CHAPTERS))
     print("| model | chapter | protocol | lr | steps | CPU min | FID | precision | recall | coverage |")
     print("|---|---|---|---|---|---|---|---|---|---|")
+    specs = {**models.REGISTRY, **models.VARIANTS}
     for name, tr in trainers.items():
         m = metrics.evaluate(tr.sampler, n=1000)
         print(f"| `{name}` | {CHAPTERS[name]} | {'yes' if tr.config.get('budget_s') else 'no'} | "
-              f"{models.REGISTRY[name].lr_used:.0e} | {tr.step:,} | {tr.elapsed / 60:.1f} | {m['fid']:.1f} | "
+              f"{specs[name].lr_used:.0e} | {tr.step:,} | {tr.elapsed / 60:.1f} | {m['fid']:.1f} | "
               f"{m['precision']:.2f} | {m['recall']:.2f} | {m['coverage']:.2f} |")
     with contextlib.redirect_stdout(io.StringIO()):
         runs, _ = comparison.seed_spread(loaded={(n, 0): trainers[n] for n in comparison.SEEDED_MODELS})

@@ -17,7 +17,7 @@ import torch
 from ._checks import batch, choice, positive, promote, same_shape
 from .losses import gradient_penalty
 from .transport import SinkhornConvergenceWarning, _divergence, _pair, _sinkhorn, cost_matrix, cosine_cost, \
-    energy_distance, max_sliced_wasserstein, sliced_wasserstein
+    energy_distance, max_sliced_wasserstein, random_projections, sliced_wasserstein
 
 
 def _batches(real, fake):
@@ -86,6 +86,10 @@ class _SinkhornBudget:
                               stacklevel=3)
 
 
+#: The estimators of :class:`SlicedLoss`.
+SLICED_KINDS = ("one-batch", "two-batch")
+
+
 class SlicedLoss:
     """Generator loss :math:`SW_p(\\mu_\\theta, \\nu)` over ``n_projections`` fresh random directions per call.
 
@@ -95,24 +99,45 @@ class SlicedLoss:
     (Deshpande et al., 2018, Sec. 3). With ``features=True`` the discriminator of a GAN supplies the space in
     which the slices are taken (Deshpande et al., 2018, Sec. 4).
 
+    ``kind="two-batch"`` takes OT-GAN's energy form of the same sliced costs instead (Salimans et al., 2018): each
+    batch split in halves :math:`X, X'` (generated) and :math:`Y, Y'` (real), with one set of directions for all six
+    terms,
+
+    .. math:: \sum_{A \in \{X, X'\}, B \in \{Y, Y'\}} SW_p^p(A, B) - 2\, SW_p^p(X, X') - 2\, SW_p^p(Y, Y'),
+
+    whose expectation is zero when the generator draws from the data; the one-batch :math:`SW_p(G_n, Y_n)` is a
+    biased estimate of :math:`SW_p(\mu_\theta, \nu)` whose expectation need not be lowest there
+    (:func:`otgan.minibatch.preference`).
+
     Parameters
     ----------
     n_projections : int
     p : float
     features : bool
+    kind : {"one-batch", "two-batch"}
     """
 
-    def __init__(self, n_projections=1000, p=2, features=False):
+    def __init__(self, n_projections=1000, p=2, features=False, kind="one-batch"):
         self.n_projections = positive(n_projections, "n_projections", integer=True)
         self.p = positive(p, "p")
         self.features = bool(features)
+        self.kind = choice(kind, "kind", SLICED_KINDS)
 
     def __call__(self, critic, real, fake):
         r, f = _embed(critic, real, fake, self.features)
-        return sliced_wasserstein(f, r, self.n_projections, self.p)
+        if self.kind == "one-batch":
+            return sliced_wasserstein(f, r, self.n_projections, self.p)
+        (x1, x2), (y1, y2) = _halves(f, "fake"), _halves(r, "real")
+        theta = random_projections(f.shape[1], self.n_projections, device=f.device, dtype=f.dtype)
+
+        def cost(a, b):
+            return sliced_wasserstein(a, b, p=self.p, projections=theta) ** self.p
+
+        return (cost(x1, y1) + cost(x1, y2) + cost(x2, y1) + cost(x2, y2)) - 2 * cost(x1, x2) - 2 * cost(y1, y2)
 
     def __repr__(self):
-        return f"SlicedLoss(n_projections={self.n_projections}, p={self.p}, features={self.features})"
+        kind = "" if self.kind == "one-batch" else f", kind={self.kind!r}"
+        return f"SlicedLoss(n_projections={self.n_projections}, p={self.p}, features={self.features}{kind})"
 
 
 class MaxSlicedLoss:

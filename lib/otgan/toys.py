@@ -169,7 +169,7 @@ def build(toy, loss, lr, device=None):
     elif loss == "sinkhorn":
         g_loss = ot_losses.SinkhornGeneratorLoss(recipe["eps"], recipe["n_iter"], kind=recipe.get("kind", "divergence"))
     else:
-        g_loss = ot_losses.SlicedLoss(recipe["n_projections"])
+        g_loss = ot_losses.SlicedLoss(recipe["n_projections"], kind=recipe.get("kind", "one-batch"))
     config = recipe_config(target.name, loss, lr)
     return Trainer(g, d, target.sample, g_loss, c_loss, opt_generator=_optimizer(g.parameters(), recipe, lr),
                    opt_critic=None if d is None else _optimizer(d.parameters(), recipe, lr),
