@@ -598,8 +598,8 @@ claim(edges[two] > 1.2 * edges["sinkhorn_mlp"] and abs(edges[two] / edges["real"
       "the two-batch form's edges are sharper than the one-batch form's and within 10% of real digits'")
 for name in names:
     glue(f"recall_{name}", table[name]["recall"])
-display(pd.DataFrame({"edge strength": {("real digits" if k == "real" else k): v for k, v in edges.items()}}  # noqa: F821
-                     ).round(3))
+edge_rows = {("real digits" if k == "real" else k): v for k, v in edges.items()}
+display(pd.DataFrame({"edge strength": edge_rows}).round(3))  # noqa: F821 - IPython builtin
 pd.DataFrame({"two batches of 200 real digits": {
     "eps": models.SINKHORN_EPS, "mean cost between two digits": mean_cost,
     "plan entropy / log n (1: permutation, 2: uniform)": plan_h / np.log(200)}}).round(2)
@@ -631,7 +631,8 @@ pd.DataFrame({"two batches of 200 real digits": {
 # {glue:text}`recall_sinkhorn_two_batch_mlp:.2f`). Only the estimator changed (each transport problem is now on
 # half of the batch), so the blur comes from the one-batch estimator, not from the cost: on 8 Gaussians
 # ({ref}`ch-comparison`) the same one-batch loss scores a blurred ring lower than the data itself, and draws that
-# ring. These are single training runs (seed 0). At this budget the two-batch form alone, on pixels, also does
+# ring. These are single training runs (seed 0; {ref}`ch-comparison` gives three training seeds of the two-batch
+# model). At this budget the two-batch form alone, on pixels, also does
 # better than the full OT-GAN recipe, whose learned cost costs critic updates and feature passes and leaves it
 # {glue:text}`ot_otgan_steps:,` steps in the same minutes; OT-GAN also differs in $\varepsilon$, iterations, batch
 # and rate, so this is not a controlled test of the learned cost.

@@ -331,7 +331,8 @@ _SPECS = [
     speckled digit (bf16: FID 2,077 at 6,500 steps; fp32: FID 1,913 at 6,000 steps, recall 0): the generator's
     gradient norm fell from ~3 to 0.000 after 5,000 steps, its tanh outputs saturated at +-1 while the critic's
     hinge loss went to 0.4.""",
-              "hinge", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, 10 ** 6, 100000), spectral_norm=True, generator_batch_norm=True,
+              "hinge", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, 10 ** 6, 100000), spectral_norm=True,
+              generator_batch_norm=True,
               **_PROTOCOL),
 ]
 #: Every MNIST model of the book by name: a frozen :class:`ModelSpec` each.
@@ -422,7 +423,8 @@ def build(name, device=None, checkpoint_path=None, data=None):
                                                             if spec.critic_schedule else spec.n_critic),
                       critic_hooks=hooks, config=spec.config(), checkpoint_path=checkpoint_path,
                       checkpoint_every=500, device=dev, n_generator=spec.n_generator, ema=spec.ema,
-                      augment=augment, precision=spec.precision, standing_stats=settings(smoke=4, book=50) if spec.ema is not None else False,
+                      augment=augment, precision=spec.precision,
+                      standing_stats=settings(smoke=4, book=50) if spec.ema is not None else False,
                       budget_s=spec.budget_s if spec.budget_s is not None and profile() == "book" else None)
     return trainer, settings(*spec.steps)
 
