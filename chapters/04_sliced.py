@@ -332,10 +332,10 @@ claim(small["target_preferred"] < 0.65 and small["delta"] < 3 * small["se"],
       "at the training batch real digits score lower in under two thirds of the batches, the mean within noise")
 claim(large["delta"] > 3 * large["se"] and large["target_preferred"] > 0.75,
       "at four times the batch the same loss scores the generator above real digits in most batches")
-pd.DataFrame({"generator minus real digits": [r["delta"] for r in sw_prefs.values()],
-              "standard error": [r["se"] for r in sw_prefs.values()],
-              "batches where the real digits score lower": [r["target_preferred"] for r in sw_prefs.values()]},
-             index=[f"SW2 on batches of {n_:,}" for n_ in sw_prefs]).round(4)
+pd.DataFrame({"generator minus real digits": [round(r["delta"], 4) for r in sw_prefs.values()],
+              "standard error": [round(r["se"], 4) for r in sw_prefs.values()],
+              "batches where the real digits score lower": [f"{r['target_preferred']:.0%}" for r in sw_prefs.values()]},
+             index=[f"SW2 on batches of {n_:,}" for n_ in sw_prefs])
 
 # %% [markdown]
 # At the training batch of {glue:text}`swpref_batch` digits the difference is
@@ -366,9 +366,9 @@ pair_df.round({"fid": 1, "precision": 3, "recall": 3, "coverage": 3})
 
 # %% [markdown]
 # It made {glue:text}`swbig_steps:,` steps instead of {glue:text}`sw_steps:,` and ends at FID
-# {glue:text}`swbig_fid:.0f` against {glue:text}`sw_fid:.0f`: in this budget the finer loss costs more steps than
-# it is worth. Within this budget, pixel SW is limited by what a batch of {glue:text}`swpref_batch` digits can
-# see, and the finer loss does not repay its cost.
+# {glue:text}`swbig_fid:.0f` against {glue:text}`sw_fid:.0f`: the finer loss costs more steps than it is worth.
+# Within this budget pixel SW is held back by what a batch of {glue:text}`swpref_batch` digits can see, and four
+# times the batch does not repay its cost.
 
 # %% [markdown]
 # ## SGD on a sliced loss: what is proved (Tanguy, 2023)

@@ -660,10 +660,10 @@ glue("mnist_pref_two_wins", two_["target_preferred"])
 claim(one["delta"] < -5 * one["se"] and one["target_preferred"] < 0.1,
       "the one-batch divergence scores its blurred generator lower than real digits in nearly every batch")
 claim(two_["delta"] > -2 * two_["se"], "the two-batch form does not score its generator lower than real digits")
-pd.DataFrame({"generator minus data": [r["delta"] for r in mnist_prefs.values()],
-              "standard error": [r["se"] for r in mnist_prefs.values()],
-              "batches where the data scores lower": [r["target_preferred"] for r in mnist_prefs.values()]},
-             index=[f"{name} (its own loss)" for name in mnist_prefs]).round(3)
+pd.DataFrame({"generator minus data": [round(r["delta"], 1) for r in mnist_prefs.values()],
+              "standard error": [round(r["se"], 1) for r in mnist_prefs.values()],
+              "batches where the data scores lower": [f"{r['target_preferred']:.0%}" for r in mnist_prefs.values()]},
+             index=[f"{name} (its own loss)" for name in mnist_prefs])
 
 # %% [markdown]
 # Under the one-batch divergence the blurred generator scores {glue:text}`mnist_pref_one:.1f` *lower* than real
