@@ -344,7 +344,8 @@ pd.DataFrame({"generator minus real digits": [round(r["delta"], 4) for r in sw_p
 # generator from the data, so what is left to learn is a small signal under the noise of the batch. On batches of
 # {glue:text}`swpref_batch_large:,` the same loss tells them apart (difference
 # {glue:text}`swpref_large_delta:.4f`, standard error {glue:text}`swpref_large_se:.4f`; real digits lower in
-# {glue:text}`swpref_large_wins:.0%` of the batches). A larger batch is a finer loss, at a price per step. Does it
+# {glue:text}`swpref_large_wins:.0%` of the batches). A larger batch separates the generator from the data more
+# reliably, but each step costs more. Does it
 # pay within the budget? `sw_pixel_batch1024` is `sw_pixel` with batches of {glue:text}`swpref_batch_large:,` and
 # nothing else changed, trained for the same {glue:text}`sliced_budget_min:.0f` CPU-minutes:
 
@@ -366,9 +367,9 @@ pair_df.round({"fid": 1, "precision": 3, "recall": 3, "coverage": 3})
 
 # %% [markdown]
 # It made {glue:text}`swbig_steps:,` steps instead of {glue:text}`sw_steps:,` and ends at FID
-# {glue:text}`swbig_fid:.0f` against {glue:text}`sw_fid:.0f`: the finer loss costs more steps than it is worth.
-# Within this budget pixel SW is held back by what a batch of {glue:text}`swpref_batch` digits can see, and four
-# times the batch does not repay its cost.
+# {glue:text}`swbig_fid:.0f` against {glue:text}`sw_fid:.0f` (one training run each): within this budget a
+# fourfold batch does not help. Whether the batch is what limits pixel SW at equal step counts is not tested
+# here.
 
 # %% [markdown]
 # ## SGD on a sliced loss: what is proved (Tanguy, 2023)

@@ -220,11 +220,12 @@ claim(fid_min["wgan_gp_mlp"] > fid_max[top2].max(), "WGAN-GP's best seed is wors
 # steps as in float32 and did not end lower (`benchmarks/precision_pair_sngan_hinge_mlp_seeds.md`). The pixel
 # Sinkhorn generator in OT-GAN's two-batch form comes next ({glue:text}`cmp_seed_sinkhorn_two_batch_mlp_mean:.1f`
 # ± {glue:text}`cmp_seed_sinkhorn_two_batch_mlp_sd:.1f`), then SW on critic features
-# ({glue:text}`cmp_seed_sw_features_mean:.1f` ± {glue:text}`cmp_seed_sw_features_sd:.1f`), then WGAN-GP
+# ({glue:text}`cmp_seed_sw_features_mean:.1f` ± {glue:text}`cmp_seed_sw_features_sd:.1f`; the two ranges
+# overlap), then WGAN-GP
 # ({glue:text}`cmp_seed_wgan_gp_mlp_mean:.1f` ± {glue:text}`cmp_seed_wgan_gp_mlp_sd:.1f`), whose best seed
 # ({glue:text}`cmp_seed_wgan_gp_mlp_min:.1f`) is worse than every seed of the two best models. The budget is
 # CPU time, so a run on a busier machine makes fewer steps in it: the step counts of one model's seeds differ by
-# up to {glue:text}`cmp_seed_steps_spread:.0f`% (column *steps*), and part of the spread is that.
+# up to {glue:text}`cmp_seed_steps_spread:.0f`% (column *steps*).
 
 # %% [markdown]
 # ### The learning-rate sweep
@@ -768,12 +769,12 @@ claim(len(hurt) <= 2, "DOT lowers the FID of all but at most two generators with
 #   each method reaches in {glue:text}`cmp_budget_min:.0f` CPU-minutes, not at convergence; no model is near the
 #   data yet. {glue:text}`cmp_most_even` has the most even class proportions. Clipping and plain-loss spectral
 #   normalization give flatter critics and are far behind the gradient penalty.
-# - **The critic-free losses** show what a minibatch estimator does. Pixel SW gives thin, broken strokes; the
+# - **The critic-free losses** show what a minibatch estimator does. Pixel SW gives broken, slightly thin strokes; the
 #   one-batch Sinkhorn divergence gives blurred averages (the highest precision of all,
 #   {glue:text}`cmp_sinkhorn_precision:.2f`, and almost no recall, {glue:text}`cmp_sinkhorn_recall:.2f`: smooth
 #   averages sit inside the data's support but cover little of it). The same Sinkhorn costs in OT-GAN's two-batch
 #   form (each transport problem on half of the batch), with the cost, $\varepsilon$, iterations, batch, nets and
-#   budget unchanged, draw sharp, varied digits: FID
+#   budget unchanged, draw varied digits nearly as sharp as real ones: FID
 #   {glue:text}`cmp_two_batch_fid:.0f` against {glue:text}`cmp_sinkhorn_fid:.0f`, precision
 #   {glue:text}`cmp_two_batch_precision:.2f` and recall {glue:text}`cmp_two_batch_recall:.2f`. Only the estimator
 #   changed, so the blur came from the one-batch estimator, not from the pixel cost; on 8 Gaussians above the same
@@ -782,13 +783,12 @@ claim(len(hurt) <= 2, "DOT lowers the FID of all but at most two generators with
 #   them {glue:text}`cmp_learned_best:.0f` on seed 0). Over three training seeds its mean,
 #   {glue:text}`cmp_seed_sinkhorn_two_batch_mlp_mean:.1f` ± {glue:text}`cmp_seed_sinkhorn_two_batch_mlp_sd:.1f`, is
 #   also below that of SW on features, {glue:text}`cmp_seed_sw_features_mean:.1f` ±
-#   {glue:text}`cmp_seed_sw_features_sd:.1f`, but their seeds' ranges overlap, so this is a lean, not a ranking (the
-#   seed table; the other feature-space losses have one seed). The two
+#   {glue:text}`cmp_seed_sw_features_sd:.1f`, but their seeds' ranges overlap, so the order is suggestive, not
+#   established (the seed table; the other feature-space losses have one seed). The two
 #   other pixel losses stay behind all of them (the worst feature-space loss
 #   scores {glue:text}`cmp_learned_worst:.0f`, the better of pixel SW and the one-batch divergence
-#   {glue:text}`cmp_pixel_best:.0f`). What holds pixel SW back is measured in {ref}`ch-sliced`: a batch of 256
-#   hardly tells its generator from real digits under its training loss, and four times the batch, in the same
-#   budget, buys too few steps to end lower.
+#   {glue:text}`cmp_pixel_best:.0f`). In {ref}`ch-sliced`, a batch of 256 barely separates pixel SW's generator
+#   from real digits under its own loss, and a fourfold batch, with a quarter of the steps, ends worse.
 # - **DOT** lowers the FID of {glue:text}`cmp_dot_improved` of the {glue:text}`cmp_dot_total` generators with a
 #   critic, with the small step {ref}`ch-dot` chose on the WGAN-GP; the largest drops are for
 #   {glue:text}`cmp_dot_top`. It raises the FID of {glue:text}`cmp_dot_hurt` ({ref}`ch-dot` explains why). The
