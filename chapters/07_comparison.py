@@ -769,8 +769,8 @@ claim(len(hurt) <= 2, "DOT lowers the FID of all but at most two generators with
 #   each method reaches in {glue:text}`cmp_budget_min:.0f` CPU-minutes, not at convergence; no model is near the
 #   data yet. {glue:text}`cmp_most_even` has the most even class proportions. Clipping and plain-loss spectral
 #   normalization give flatter critics and are far behind the gradient penalty.
-# - **The critic-free losses** show what a minibatch estimator does. Pixel SW gives broken, slightly thin strokes; the
-#   one-batch Sinkhorn divergence gives blurred averages (the highest precision of all,
+# - **The critic-free losses** show what a minibatch estimator does. Pixel SW gives broken, slightly thin
+#   strokes; the one-batch Sinkhorn divergence gives blurred averages (the highest precision of all,
 #   {glue:text}`cmp_sinkhorn_precision:.2f`, and almost no recall, {glue:text}`cmp_sinkhorn_recall:.2f`: smooth
 #   averages sit inside the data's support but cover little of it). The same Sinkhorn costs in OT-GAN's two-batch
 #   form (each transport problem on half of the batch), with the cost, $\varepsilon$, iterations, batch, nets and
