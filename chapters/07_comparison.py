@@ -179,13 +179,14 @@ plt.show()
 # the same way, on the same latent codes. Each cell is the mean ± standard deviation over the three runs; the
 # second table gives every run.
 
-# %%
+# %% tags=["hide-input"]
 with contextlib.redirect_stdout(io.StringIO()):  # one "loaded ..." line per run: the tables say what was loaded
     seed_runs, seed_summary = comparison.seed_spread(n=n_eval, real_fid=reference["fid"], eval_seed=SEED,
                                                      loaded={(name, SEED): trainers[name]
                                                              for name in comparison.SEEDED_MODELS})
 display(styled(seed_summary, index=True))  # noqa: F821 - IPython builtin
-display(styled(seed_runs.unstack("seed")[["fid", "precision", "recall"]], index=True))  # noqa: F821
+per_run = seed_runs[["fid", "precision", "recall", "steps"]].assign(fid=seed_runs["fid"].map("{:.1f}".format))
+display(styled(per_run.unstack("seed"), index=True))  # noqa: F821 - IPython builtin
 seed_fid = seed_runs["fid"].groupby("model")
 fid_mean, fid_sd, fid_min, fid_max = seed_fid.mean(), seed_fid.std(), seed_fid.min(), seed_fid.max()
 for name in comparison.SEEDED_MODELS:
@@ -214,10 +215,10 @@ claim(fid_min["wgan_gp_mlp"] > fid_max[top2].max(), "WGAN-GP's best seed is wors
 # {glue:text}`cmp_seed_sngan_hinge_mlp_min:.1f` to {glue:text}`cmp_seed_sngan_hinge_mlp_max:.1f`): each one's best
 # run beats the other's worst, and the gap between the two seed-0 runs of the table above
 # ({glue:text}`cmp_seed0_gan_mlp:.1f` against {glue:text}`cmp_seed0_sngan_hinge_mlp:.1f`) is larger than the gap
-# between the means. The MLP GAN's mean is the lower one, and part of that is arithmetic: it trains under bf16
-# autocast, which gives it more steps in the same CPU time and a lower FID than its float32 run
-# ({ref}`ch-benchmarks`), while the SN-GAN trains in float32: its three seeds retrained under bf16 made as many
-# steps as in float32 and did not end lower (`benchmarks/precision_pair_sngan_hinge_mlp_seeds.md`). The pixel
+# between the means. The MLP GAN's mean is the lower one, and part of its lead is that its steps are cheaper: it
+# trains under bf16 autocast, which gave it more steps in the same CPU time and a lower FID than its float32 run,
+# while the SN-GAN gains nothing from bf16 (its three seeds retrained under bf16 made as many steps as in float32
+# and did not end lower), so it trains in float32 ({ref}`ch-benchmarks` has both pairs). The pixel
 # Sinkhorn generator in OT-GAN's two-batch form comes next ({glue:text}`cmp_seed_sinkhorn_two_batch_mlp_mean:.1f`
 # ± {glue:text}`cmp_seed_sinkhorn_two_batch_mlp_sd:.1f`), then SW on critic features
 # ({glue:text}`cmp_seed_sw_features_mean:.1f` ± {glue:text}`cmp_seed_sw_features_sd:.1f`; the two ranges
