@@ -344,9 +344,10 @@ REGISTRY = {spec.name: spec for spec in _SPECS}
 #: the book's compared models.
 VARIANTS = {spec.name: spec for spec in [
     replace(REGISTRY["sw_pixel"], name="sw_pixel_batch1024", batch_size=1024, doc="""``sw_pixel`` with batches of
-    1,024 digits instead of 256, nothing else changed: at 256 the pixel-SW generator's training loss no longer tells
-    it from real digits in expectation (:func:`otgan.minibatch.preference`, the sliced chapter), at 1,024 it does.
-    Each step costs about four times as much, so the same budget buys about a quarter of the steps."""),
+    1,024 digits instead of 256, nothing else changed: under its training loss a batch of 256 hardly separates the
+    pixel-SW generator from real digits (real digits score lower in 57% of the batches), a batch of 1,024 does (87%;
+    :func:`otgan.minibatch.preference`, the sliced chapter). Each step costs about four times as much, so the same
+    budget buys about a quarter of the steps (5,704 against 23,540; FID 326 against 288)."""),
 ]}
 
 

@@ -103,10 +103,10 @@ class SlicedLoss:
     batch split in halves :math:`X, X'` (generated) and :math:`Y, Y'` (real), with one set of directions for all six
     terms,
 
-    .. math:: \sum_{A \in \{X, X'\}, B \in \{Y, Y'\}} SW_p^p(A, B) - 2\, SW_p^p(X, X') - 2\, SW_p^p(Y, Y'),
+    .. math:: \\sum_{A \\in \\{X, X'\\}, B \\in \\{Y, Y'\\}} SW_p^p(A, B) - 2\\, SW_p^p(X, X') - 2\\, SW_p^p(Y, Y'),
 
     whose expectation is zero when the generator draws from the data; the one-batch :math:`SW_p(G_n, Y_n)` is a
-    biased estimate of :math:`SW_p(\mu_\theta, \nu)` whose expectation need not be lowest there
+    biased estimate of :math:`SW_p(\\mu_\\theta, \\nu)` whose expectation need not be lowest there
     (:func:`otgan.minibatch.preference`).
 
     Parameters
