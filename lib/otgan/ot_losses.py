@@ -49,13 +49,23 @@ def _halves(t, name):
     return t.chunk(2)
 
 
+def _two_batch_pairs(x1, x2, y1, y2):
+    """The six pairs of OT-GAN's two-batch energy form (Salimans et al., 2018), in the order :func:`_two_batch_form`
+    weighs them: (X,Y), (X,Y'), (X',Y), (X',Y'), (X,X'), (Y,Y')."""
+    return (x1, y1), (x1, y2), (x2, y1), (x2, y2), (x1, x2), (y1, y2)
+
+
+def _two_batch_form(w):
+    """W(X,Y) + W(X,Y') + W(X',Y) + W(X',Y') - 2 W(X,X') - 2 W(Y,Y') of the six costs of :func:`_two_batch_pairs`."""
+    return w[0] + w[1] + w[2] + w[3] - 2 * w[4] - 2 * w[5]
+
+
 def _energy_terms(x1, x2, y1, y2, cost, eps, n_iter, tol, grad):
-    """The six entropic OT costs of the two-batch energy form and their solves: W(X,Y) + W(X,Y') + W(X',Y) +
-    W(X',Y') - 2 W(X,X') - 2 W(Y,Y') (Salimans et al., 2018), with ``cost`` a function of two point clouds."""
+    """The two-batch energy form of entropic OT costs and the six solves behind it, with ``cost`` a function of two
+    point clouds."""
     results = [_sinkhorn(None, None, cost(a, b), eps, n_iter, tol, grad, 0.5)[0]
-               for a, b in ((x1, y1), (x1, y2), (x2, y1), (x2, y2), (x1, x2), (y1, y2))]
-    w = [r.cost for r in results]
-    return w[0] + w[1] + w[2] + w[3] - 2 * w[4] - 2 * w[5], results
+               for a, b in _two_batch_pairs(x1, x2, y1, y2)]
+    return _two_batch_form([r.cost for r in results]), results
 
 
 class _SinkhornBudget:
@@ -133,7 +143,7 @@ class SlicedLoss:
         def cost(a, b):
             return sliced_wasserstein(a, b, p=self.p, projections=theta) ** self.p
 
-        return (cost(x1, y1) + cost(x1, y2) + cost(x2, y1) + cost(x2, y2)) - 2 * cost(x1, x2) - 2 * cost(y1, y2)
+        return _two_batch_form([cost(a, b) for a, b in _two_batch_pairs(x1, x2, y1, y2)])
 
     def __repr__(self):
         kind = "" if self.kind == "one-batch" else f", kind={self.kind!r}"
