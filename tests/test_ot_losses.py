@@ -106,6 +106,12 @@ def test_sliced_two_batch_is_the_energy_form_of_sliced_costs_with_shared_directi
     assert value.item() == pytest.approx(expected.item(), rel=1e-5, abs=1e-7)
     value.backward()
     assert fake.grad is not None and fake.grad.abs().sum() > 0
+    torch.manual_seed(7)  # p = 1: the same form of SW_1 terms
+    value = ot_losses.SlicedLoss(50, p=1, kind="two-batch")(None, real, fake.detach())
+    pairs = [(x1, y1), (x1, y2), (x2, y1), (x2, y2), (x1, x2), (y1, y2)]
+    expected = sum(w * transport.sliced_wasserstein(a, b, p=1, projections=theta)
+                   for w, (a, b) in zip((1, 1, 1, 1, -2, -2), pairs))
+    assert value.item() == pytest.approx(expected.item(), rel=1e-5, abs=1e-7)
     gen = torch.Generator().manual_seed(0)
     one = ot_losses.SlicedLoss(20)
     with torch.no_grad():
