@@ -332,10 +332,8 @@ claim(small["target_preferred"] < 0.65 and small["delta"] < 3 * small["se"],
       "at the training batch real digits score lower in under two thirds of the batches, the mean within noise")
 claim(large["delta"] > 3 * large["se"] and large["target_preferred"] > 0.75,
       "at four times the batch the same loss scores the generator above real digits in most batches")
-pd.DataFrame({"generator minus real digits": [round(r["delta"], 4) for r in sw_prefs.values()],
-              "standard error": [round(r["se"], 4) for r in sw_prefs.values()],
-              "batches where the real digits score lower": [f"{r['target_preferred']:.0%}" for r in sw_prefs.values()]},
-             index=[f"SW2 on batches of {n_:,}" for n_ in sw_prefs])
+minibatch.preference_table({f"SW2 on batches of {n_:,}": r for n_, r in sw_prefs.items()}, digits=4,
+                           data="real digits")
 
 # %% [markdown]
 # At the training batch of {glue:text}`swpref_batch` digits the difference is

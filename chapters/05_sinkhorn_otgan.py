@@ -672,10 +672,7 @@ glue("mnist_pref_two_wins", two_["target_preferred"])
 claim(one["delta"] < -5 * one["se"] and one["target_preferred"] < 0.1,
       "the one-batch divergence scores its blurred generator lower than real digits in nearly every batch")
 claim(two_["delta"] > -2 * two_["se"], "the two-batch form does not score its generator lower than real digits")
-pd.DataFrame({"generator minus data": [round(r["delta"], 1) for r in mnist_prefs.values()],
-              "standard error": [round(r["se"], 1) for r in mnist_prefs.values()],
-              "batches where the data scores lower": [f"{r['target_preferred']:.0%}" for r in mnist_prefs.values()]},
-             index=[f"{name} (its own loss)" for name in mnist_prefs])
+minibatch.preference_table({f"{name} (its own loss)": r for name, r in mnist_prefs.items()}, digits=1)
 
 # %% [markdown]
 # Under the one-batch divergence the blurred generator scores {glue:text}`mnist_pref_one:.1f` *lower* than real

@@ -673,11 +673,8 @@ claim(pref["delta"] < -2 * pref["se"] and pref["target_preferred"] < 0.5,
       "the Sinkhorn divergence's expected minibatch value is lower at the trained ring than at the data")
 claim(pref2["delta"] > max(pref["delta"], -pref2["se"]) and pref2["se"] > pref["se"],
       "the two-batch form does not prefer the ring as the divergence does, and is noisier")
-pd.DataFrame({"ring minus data": [p["delta"] for p in prefs.values()],
-              "standard error": [p["se"] for p in prefs.values()],
-              "batches where the data scores lower": [p["target_preferred"] for p in prefs.values()]},
-             index=[f"{name}, batch {p['n']}" for name, p in prefs.items()]
-             ).style.format("{:.3f}").set_table_styles(SMALL_TABLE)
+otgan.minibatch.preference_table({f"{name}, batch {p['n']}": p for name, p in prefs.items()}, generator="the ring"
+                                 ).style.set_table_styles(SMALL_TABLE)
 
 # %% [markdown]
 # Over {glue:text}`sink_pref_trials` batches of {glue:text}`sink_pref_n` points, the trained ring scores

@@ -3,7 +3,7 @@ data tensors (MNIST-style) and seeded samplers (the toys)."""
 import pytest
 import torch
 
-from otgan import ot_losses, toys
+from otgan import minibatch, ot_losses, toys
 from otgan.minibatch import preference
 
 
@@ -61,3 +61,17 @@ def test_bad_arguments_name_themselves(kwargs, error, match):
     args = dict(loss=_shrink, sample=lambda n: torch.zeros(n, 3), n=10, trials=2) | kwargs
     with pytest.raises(error, match=match):
         preference(**args)
+
+
+def test_preference_table_rows_columns_and_errors():
+    """One row per labelled result, the difference rounded to ``digits``, the share as a percentage; bad input named."""
+    r = {"delta": -0.123456, "se": 0.0123, "target_preferred": 0.25, "n": 8, "trials": 4}
+    t = minibatch.preference_table({"first": r, "second": {**r, "delta": 0.5}}, digits=3, generator="the ring",
+                                   data="real digits")
+    assert list(t.index) == ["first", "second"]
+    assert list(t.columns) == ["The ring minus real digits", "standard error", "batches where real digits scored lower"]
+    assert t.iloc[0, 0] == -0.123 and t.iloc[1, 0] == 0.5 and t.iloc[0, 2] == "25%"
+    with pytest.raises(ValueError, match="results"):
+        minibatch.preference_table({})
+    with pytest.raises(ValueError, match="digits"):
+        minibatch.preference_table({"first": r}, digits=-1)

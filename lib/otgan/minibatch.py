@@ -80,3 +80,39 @@ def preference(loss, sample, real, n=256, trials=50, seed=0):
     d = torch.tensor(diffs, dtype=torch.float64)
     return {"delta": float(d.mean()), "se": float(d.std() / math.sqrt(trials)),
             "target_preferred": float((d > 0).double().mean()), "n": n, "trials": trials}
+
+
+def preference_table(results, digits=3, generator="the generator", data="the data"):
+    """The results of :func:`preference` as a table: one row per labelled result.
+
+    Parameters
+    ----------
+    results : dict
+        ``{row label: preference(...) result}``.
+    digits : int
+        Decimals of the difference and its standard error (the losses' units differ).
+    generator, data : str
+        How the column titles name the two sides, e.g. ``"the ring"`` and ``"real digits"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``"<generator> minus <data>"`` (the first letter capitalized), ``"standard error"`` and
+        ``"batches where <data> scored lower"`` (a percentage).
+
+    Examples
+    --------
+    >>> t = preference_table({"a loss": {"delta": -0.51234, "se": 0.0432, "target_preferred": 0.1}}, digits=2)
+    >>> t.loc["a loss"].astype(str).tolist(), list(t.columns)[0]
+    (['-0.51', '0.04', '10%'], 'The generator minus the data')
+    """
+    import pandas as pd
+
+    if not isinstance(results, dict) or not results:
+        raise ValueError(f"results must be a non-empty dict of preference() results, got {results!r}")
+    positive(digits, "digits", integer=True, allow_zero=True)
+    rows, difference = list(results.values()), f"{generator} minus {data}"
+    return pd.DataFrame({difference[:1].upper() + difference[1:]: [round(r["delta"], digits) for r in rows],
+                         "standard error": [round(r["se"], digits) for r in rows],
+                         f"batches where {data} scored lower": [f"{r['target_preferred']:.0%}" for r in rows]},
+                        index=list(results))
