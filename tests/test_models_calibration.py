@@ -203,7 +203,8 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
     import os
 
     monkeypatch.setenv("OTGAN_PROFILE", "book")
-    changed = {"sw_pixel_batch1024": ("sw_pixel", {"batch_size"})}
+    changed = {"sw_pixel_batch1024": ("sw_pixel", {"batch_size"}), "gan_mlp_lr_decay": ("gan_mlp", {"lr_decay"}),
+               "gan_mlp_ema9995": ("gan_mlp", {"ema"})}
     assert set(models.VARIANTS) == set(changed) and not set(models.VARIANTS) & set(models.REGISTRY)
     for name, (base, fields) in changed.items():
         spec, base_cfg = models.VARIANTS[name], models.REGISTRY[base].config()
@@ -211,6 +212,7 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
         assert {k for k in set(cfg) | set(base_cfg) if cfg.get(k) != base_cfg.get(k)} == {"name"} | fields
         trainer, _ = models.build(name, data=torch.zeros(8, 1, 28, 28), device="cpu")
         assert trainer.config == cfg
+        assert (trainer.lr_decay, trainer.ema) == (spec.lr_decay, spec.ema)  # what the config says is what is built
         path = models.shipped_path(name, must_exist=True)
         assert os.path.basename(path) == f"{name}.pt"
         assert checkpoint.load_checkpoint(path, map_location="cpu")["config"] == cfg

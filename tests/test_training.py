@@ -355,6 +355,15 @@ def test_linear_lr_decay_follows_the_step_and_survives_resume(tmp_path):
         training.Trainer(nets.MLPGenerator(2, 2, hidden=(4,)), None, torch.zeros(4, 2), lambda c, r, f: f.sum(),
                          n_critic=0, lr_decay="cosine")
 
+    budgeted = make_trainer()
+    budgeted.lr_decay, budgeted.budget_s = "linear", 10.0
+    budgeted.step, budgeted.elapsed = 100, 7.5  # 3/4 of the budget spent, 1e-4 of the step bound
+    budgeted._decay_lr(10 ** 6)
+    assert lrs(budgeted) == pytest.approx([2e-4 / 4] * 2)  # the budget, further along, sets the rate
+    budgeted.elapsed = 12.0
+    budgeted._decay_lr(10 ** 6)
+    assert lrs(budgeted) == [0.0, 0.0]  # past the budget: zero, never negative
+
 
 def test_standing_statistics_measure_the_ema_weights_own_activations(tmp_path):
     otgan.seed_everything(0)

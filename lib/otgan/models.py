@@ -76,6 +76,9 @@ class ModelSpec:
     critic_schedule : bool
         Replace the fixed ``n_critic`` by the reference WGAN schedule :class:`otgan.losses.CriticSchedule`
         (``n_critic`` otherwise, 100 critic steps at the start and every 500th generator step).
+    lr_decay : {None, "linear"}
+        Learning rates decayed linearly to zero over the run (the budget, where there is one; see
+        :class:`otgan.training.Trainer`).
     """
 
     name: str
@@ -102,10 +105,13 @@ class ModelSpec:
     precision: str = "fp32"
     budget_s: float = None
     critic_schedule: bool = False
+    lr_decay: str = None
 
     def __post_init__(self):
         choice(self.loss, "loss", LOSS_KINDS)
         choice(self.arch, "arch", ("mlp", "dcgan"))
+        if self.lr_decay is not None:
+            choice(self.lr_decay, "lr_decay", ("linear",))
 
     @property
     def lr_used(self):
@@ -149,6 +155,8 @@ class ModelSpec:
             cfg["precision"] = self.precision
         if self.budget_s is not None:
             cfg["budget_s"] = self.budget_s
+        if self.lr_decay is not None:
+            cfg["lr_decay"] = self.lr_decay
         return cfg
 
     def summary(self):
@@ -348,6 +356,11 @@ VARIANTS = {spec.name: spec for spec in [
     pixel-SW generator from real digits (real digits score lower in 57% of the batches), a batch of 1,024 does (87%;
     :func:`otgan.minibatch.preference`, the sliced chapter). Each step costs about four times as much, so the same
     budget buys about a quarter of the steps (5,704 against 23,540; FID 326 against 288)."""),
+    replace(REGISTRY["gan_mlp"], name="gan_mlp_lr_decay", lr_decay="linear", doc="""``gan_mlp`` with one change: both
+    learning rates decay linearly to zero over the 20-minute budget (Gulrajani et al.'s schedule, by the share of
+    the budget spent), instead of staying at 2e-4."""),
+    replace(REGISTRY["gan_mlp"], name="gan_mlp_ema9995", ema=0.9995, doc="""``gan_mlp`` with one change: the
+    generator's weight average has decay 0.9995 (about 2,000 steps) instead of 0.999 (about 1,000)."""),
 ]}
 
 
@@ -424,7 +437,7 @@ def build(name, device=None, checkpoint_path=None, data=None):
                                                             if spec.critic_schedule else spec.n_critic),
                       critic_hooks=hooks, config=spec.config(), checkpoint_path=checkpoint_path,
                       checkpoint_every=500, device=dev, n_generator=spec.n_generator, ema=spec.ema,
-                      augment=augment, precision=spec.precision,
+                      augment=augment, precision=spec.precision, lr_decay=spec.lr_decay,
                       standing_stats=settings(smoke=4, book=50) if spec.ema is not None else False,
                       budget_s=spec.budget_s if spec.budget_s is not None and profile() == "book" else None)
     return trainer, settings(*spec.steps)

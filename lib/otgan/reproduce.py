@@ -109,7 +109,7 @@ def run_jobs(commands, logs, n_jobs=2, poll_s=1.0):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", choices=["smoke", "book", "full"], default="book")
-    parser.add_argument("--only", nargs="*", choices=sorted(models.REGISTRY) + ["lr-sweep", "toys", "toys-long", "flow"], default=None)
+    parser.add_argument("--only", nargs="*", choices=sorted({**models.REGISTRY, **models.VARIANTS}) + ["lr-sweep", "toys", "toys-long", "flow"], default=None)
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
     parser.add_argument("--seed", type=int, nargs="+", default=[0], help="training seeds of the MNIST models "

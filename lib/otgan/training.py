@@ -166,7 +166,8 @@ class Trainer:
         one thread when torch runs one thread), so a budget buys the same work on a machine shared with other
         jobs; otherwise, and on CUDA, it is wall-clock time.
     lr_decay : {None, "linear"}
-        ``"linear"``: every learning rate decays linearly to zero over the ``n_steps`` of :meth:`train`.
+        ``"linear"``: every learning rate decays linearly to zero over the run: over the ``n_steps`` of
+        :meth:`train`, or over ``budget_s`` where the budget ends the run first (the further along of the two).
     standing_stats : bool or int
         With ``ema``: recompute the EMA generator's batch-norm statistics for its averaged weights
         (:func:`standing_statistics`) at the end of :meth:`train` and after :meth:`load_exported`, so that the
@@ -330,9 +331,13 @@ class Trainer:
 
     def _decay_lr(self, n_steps):
         """Linear decay of every learning rate from its initial value at step 0 to ``1 / n_steps`` of it at the
-        last step (Gulrajani et al., 2017, Appendix: the CIFAR-10 schedule); set from ``self.step``, so a resumed
-        run continues the same schedule."""
-        factor = 1.0 - self.step / max(n_steps, 1)
+        last step (Gulrajani et al., 2017, Appendix: the CIFAR-10 schedule); with a budget, the fraction of the run
+        done is the larger of ``step / n_steps`` and ``elapsed / budget_s``, so a budgeted run ends near zero.
+        Set from ``self.step`` and ``self.elapsed``, so a resumed run continues the same schedule."""
+        done = self.step / max(n_steps, 1)
+        if self.budget_s is not None:
+            done = max(done, self.elapsed / self.budget_s)
+        factor = max(1.0 - done, 0.0)
         for opt in (self.opt_generator, self.opt_critic):
             for group in [] if opt is None else opt.param_groups:
                 group.setdefault("initial_lr", group["lr"])
