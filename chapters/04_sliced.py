@@ -313,8 +313,9 @@ pd.DataFrame(table).T.round(3)
 #
 # The pixel-SW generator is not trained on $SW_2$ between 1,000 digits but between batches of 256, and SGD
 # follows the expectation of that minibatch loss. We score the generator against a batch of real training digits
-# with the training loss, do the same for as many *other* training digits, and average the difference over
-# {glue:text}`swpref_trials` batches (`otgan.minibatch.preference`), at the training batch and at four times it:
+# with the training loss, do the same for the same number of *other* training digits, and average the difference
+# over {glue:text}`swpref_trials` batches (`otgan.minibatch.preference`), at the training batch and at four times
+# it. The difference is positive when the loss prefers the real digits:
 
 # %% tags=["hide-input"]
 sw_loss, sw_gen = sliced_models["sw_pixel"].generator_loss, sliced_models["sw_pixel"]
@@ -361,7 +362,8 @@ glue("sw_fid", pair_df.loc["sw_pixel", "fid"])
 claim(big.step < 0.35 * pair["sw_pixel"].step, "the larger batch buys less than a third of the steps")
 claim(pair_df.loc["sw_pixel_batch1024", "fid"] > pair_df.loc["sw_pixel", "fid"],
       "within the budget the larger batch ends at a higher FID")
-pair_df.round({"fid": 1, "precision": 3, "recall": 3, "coverage": 3})
+pair_df.assign(steps=pair_df["steps"].map("{:,}".format)).rename(columns={"fid": "FID"}).round(
+    {"FID": 1, "precision": 3, "recall": 3, "coverage": 3})
 
 # %% [markdown]
 # It made {glue:text}`swbig_steps:,` steps instead of {glue:text}`sw_steps:,` and ends at FID

@@ -672,13 +672,15 @@ glue("mnist_pref_two_wins", two_["target_preferred"])
 claim(one["delta"] < -5 * one["se"] and one["target_preferred"] < 0.1,
       "the one-batch divergence scores its blurred generator lower than real digits in nearly every batch")
 claim(two_["delta"] > -2 * two_["se"], "the two-batch form does not score its generator lower than real digits")
-minibatch.preference_table({f"{name} (its own loss)": r for name, r in mnist_prefs.items()}, digits=1)
+minibatch.preference_table(dict(zip(("one-batch generator (sinkhorn_mlp), scored by the one-batch divergence",
+                                      "two-batch generator (sinkhorn_two_batch_mlp), scored by the two-batch form"),
+                                     mnist_prefs.values())), digits=1)
 
 # %% [markdown]
 # Under the one-batch divergence the blurred generator scores {glue:text}`mnist_pref_one:.1f` *lower* than real
-# digits (standard error {glue:text}`mnist_pref_one_se:.1f`), and the data scores lower in
-# {glue:text}`mnist_pref_one_wins:.0%` of the batches: training on this loss has no reason to leave the blur,
-# since real digits would score worse. Under the two-batch form the generator does not score below the data
+# digits (standard error {glue:text}`mnist_pref_one_se:.1f`; each row is in its own loss's units), and the data
+# scores lower in {glue:text}`mnist_pref_one_wins:.0%` of the batches: training on this loss has no reason to
+# leave the blur, since real digits would score worse. Under the two-batch form the generator does not score below the data
 # (difference {glue:text}`mnist_pref_two:.1f`, standard error {glue:text}`mnist_pref_two_se:.1f`; the data scores
 # lower in {glue:text}`mnist_pref_two_wins:.0%` of the batches): this loss rates its generator no better than real
 # digits.
