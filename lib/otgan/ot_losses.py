@@ -16,8 +16,8 @@ import torch
 
 from ._checks import batch, choice, positive, promote, same_shape
 from .losses import gradient_penalty
-from .transport import SinkhornConvergenceWarning, _divergence, _pair, _sinkhorn, _sort_rows, cost_matrix, \
-    cosine_cost, energy_distance, max_sliced_wasserstein, random_projections, sliced_wasserstein
+from .transport import SinkhornConvergenceWarning, _divergence, _pair, _sinkhorn, _sort_rows, _sorted_rows_cost, \
+    cost_matrix, cosine_cost, energy_distance, max_sliced_wasserstein, random_projections, sliced_wasserstein
 
 
 def _batches(real, fake):
@@ -141,12 +141,7 @@ class SlicedLoss:
         theta = random_projections(f.shape[1], self.n_projections, device=f.device, dtype=f.dtype)
         # each half projected and sorted once (four sorts, not twelve); equal halves pair sorted rows directly
         x1, x2, y1, y2 = (_sort_rows(theta.T @ h.T) for h in (x1, x2, y1, y2))
-
-        def cost(a, b):
-            diff = (a - b).abs()
-            return (diff * diff if self.p == 2 else diff.pow(self.p)).mean()
-
-        return _two_batch_form([cost(a, b) for a, b in _two_batch_pairs(x1, x2, y1, y2)])
+        return _two_batch_form([_sorted_rows_cost(a, b, self.p).mean() for a, b in _two_batch_pairs(x1, x2, y1, y2)])
 
     def __repr__(self):
         kind = "" if self.kind == "one-batch" else f", kind={self.kind!r}"

@@ -173,13 +173,19 @@ def _sort_rows(t):
     return torch.sort(t, dim=-1).values
 
 
+def _sorted_rows_cost(u_sorted, v_sorted, p):
+    """:math:`W_p^p` of each row pair of two equal-size sorted samples, (k, n) each: the mean of
+    :math:`|u_{(i)} - v_{(i)}|^p` (the monotone coupling pairs the i-th smallest with the i-th smallest)."""
+    diff = u_sorted - v_sorted
+    return (diff * diff if p == 2 else diff.abs().pow(p)).mean(1)
+
+
 def _wasserstein_1d_rows(u, v, p):
     """:func:`wasserstein_1d` on rows: ``u`` (k, n), ``v`` (k, m); sorting along the contiguous last dimension."""
     u_sorted, v_sorted = _sort_rows(u), _sort_rows(v)
     n, m = u.shape[1], v.shape[1]
     if n == m:
-        diff = u_sorted - v_sorted
-        return (diff * diff if p == 2 else diff.abs().pow(p)).mean(1)
+        return _sorted_rows_cost(u_sorted, v_sorted, p)
     levels = torch.cat([torch.arange(1, n + 1, device=u.device, dtype=u.dtype) / n,
                         torch.arange(1, m + 1, device=u.device, dtype=u.dtype) / m]).sort().values
     dt = torch.diff(levels, prepend=levels.new_zeros(1))
