@@ -184,7 +184,7 @@ claim(r25["modes (K x 0.8)"] >= r25["modes before"] + 5 and r25["HQ (K x 0.8)"] 
 claim(rs["W1 (K x 0.8)"] > rs["W1 before"], "on the Swiss roll the 0.8 factor overshoots: W1 rises")
 claim(rs["W1 (K x 1.0)"] < rs["W1 before"] and rs["HQ (K x 1.0)"] > rs["HQ before"],
       "on the Swiss roll the estimated K_eff lowers W1 and raises the high-quality rate")
-dot_toy.round(3)
+styled(dot_toy.rename(index=toys.TOY_LABELS).T, index=True)  # one row per quantity: thirteen columns do not fit
 
 # %%
 fig, axes = plt.subplots(2, 3, figsize=(13, 8.6))

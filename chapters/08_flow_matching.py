@@ -277,7 +277,8 @@ for coupling, (velocity, info) in mnist_flows.items():
                                           "s / step in coupling": info["coupling_seconds"] / info["step"],
                                           "straightness": info["straightness"]}
 mnist_table = pd.DataFrame(rows).T
-styled(mnist_table, index=True)
+styled(mnist_table.rename(columns={"fid": "FID", "class_tv": "class TV", "sampling_seconds": "sampling s"}).T,
+       index=True)  # one row per quantity: eleven columns do not fit the page
 
 # %% [markdown]
 # FID against the number of Euler steps, for both couplings:

@@ -125,7 +125,7 @@ def test_every_page_loads_locally(served, browser):
 
 RENDERING_JS = r"""
 (forbidden) => {
-  const problems = {raw_tables: [], tqdm: [], clipped: [], narrow_widgets: [], abs_paths: []};
+  const problems = {raw_tables: [], tqdm: [], clipped: [], narrow_widgets: [], abs_paths: [], broken_headers: []};
   const name = el => String(typeof el.className === "string" && el.className ? el.className : el.tagName)
     .split(" ").slice(0, 2).join(".");
   const excerpt = text => (text || "").replace(/\s+/g, " ").trim().slice(0, 90);
@@ -156,6 +156,15 @@ RENDERING_JS = r"""
     if (el.scrollWidth > el.clientWidth + 1 || r.right > right + 1)
       problems.clipped.push(`${name(el)}: ${el.scrollWidth}px of content in ${el.clientWidth}px ` +
                             `(${excerpt(el.innerText).slice(0, 50)})`);
+  }
+  // table headers broken inside a word: more lines of text than words (a hyphen is a place to break)
+  for (const th of document.querySelectorAll(".cell_output table th")) {
+    const words = (th.innerText || "").trim().split(/[\s-]+/).filter(Boolean);
+    if (!words.length || th.getBoundingClientRect().width === 0) continue;
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    if (lines.size > words.length) problems.broken_headers.push(`${excerpt(th.innerText)}: ${lines.size} lines`);
   }
   // widget controls narrower than their labels; labels, buttons and texts cut or wrapped word by word
   for (const box of document.querySelectorAll(".jupyter-widgets.widget-inline-hbox")) {
@@ -207,11 +216,14 @@ def test_rendering_checks_catch_broken_pages(browser):
       <div class="jupyter-widgets widget-inline-hbox" style="display: flex; width: 200px">
         <label class="widget-label" style="width: 150px; white-space: nowrap">number of projections</label>
         <div style="width: 20px">o</div></div>
-      <div class="jupyter-widgets widget-label" style="width: 40px">noise level</div></main>""")
+      <div class="jupyter-widgets widget-label" style="width: 40px">noise level</div>
+      <div class="cell_output"><table><tr><th style="width: 1ch; overflow-wrap: anywhere">seeds</th></tr></table></div>
+      </main>""")
     found = rendering_problems(page, ["/home/builder"])
-    assert set(found) == {"raw_tables", "tqdm", "clipped", "narrow_widgets", "abs_paths"}, found
+    assert set(found) == {"raw_tables", "tqdm", "clipped", "narrow_widgets", "abs_paths", "broken_headers"}, found
     assert len(found["narrow_widgets"]) >= 2, found
     page.set_content("""<main style="width: 600px"><table><tr><td>a</td></tr></table>
+      <div class="cell_output"><table><tr><th style="width: 4em">W1 (4k steps)</th><th>speed-up</th></tr></table></div>
       <div class="cell_output"><div class="output"><pre>W1 0.385, 8 modes</pre></div></div>
       <div class="jupyter-widgets widget-inline-hbox" style="display: flex; width: 500px">
         <label class="widget-label" style="width: 100px">steps</label><div style="width: 300px">o</div></div>

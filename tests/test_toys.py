@@ -151,6 +151,9 @@ def test_summary_table_has_mean_spread_and_the_floor():
     assert summary.loc[("8gaussians", "WGAN-GP"), "seeds"] == "3"
     assert numbers.loc[("8gaussians", "WGAN-GP"), "modes min"] == 7
     assert numbers.loc[("8gaussians", "WGAN-GP"), "floor"] == pytest.approx(0.06)
+    # each seed over its own floor, not the mean W1 over the mean floor (0.2 / 0.06); seed 2 has no floor here
+    assert numbers.loc[("8gaussians", "WGAN-GP"), "W1/floor"] == pytest.approx((0.1 / 0.05 + 0.2 / 0.07) / 2)
+    assert summary.loc[("8gaussians", "WGAN-GP"), "W1/floor"] == "2.43 ± 0.61"
 
 
 def test_two_shards_share_the_work_and_merge_their_rows(tmp_data, monkeypatch):
@@ -222,6 +225,40 @@ def test_long_runs_record_rows_ship_generators_and_resume(tmp_data, monkeypatch)
         toys.long_runs(seeds=(-1,))
     with pytest.raises(ValueError, match="toys_"):
         toys.long_runs(toys_=("moons",))
+
+
+def test_batch_runs_train_each_batch_once_with_only_the_batch_changed(tmp_data, monkeypatch):
+    """The batch study: one row per batch, each trained with the recipe and that batch (its config says so and
+    nothing else differs), kept on a second call; bad arguments name themselves."""
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    calls = []
+    real_train = toys.train
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("batch_size"))
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(toys, "train", counted)
+    study = toys.batch_runs(batches=(32, 64), log=lambda *a: None)
+    assert [r["batch_size"] for r in study["rows"]] == [32, 64] and calls == [32, 64]
+    recipe = toys.recipe_config("8gaussians", "sliced", study["rows"][0]["lr"])
+    for r in study["rows"]:
+        assert r["config"] == {**recipe, "batch_size": r["batch_size"]} and not r["from_table"]
+        assert r["steps"] == toys.steps() and (r["toy"], r["loss"]) == ("8gaussians", "sliced")
+    assert toys.load_batch() == study
+    toys.batch_runs(batches=(32, 64), log=lambda *a: None)
+    assert calls == [32, 64]  # recorded rows are kept
+    with pytest.raises(ValueError, match="batches"):
+        toys.batch_runs(batches=(0,))
+    with pytest.raises(ValueError, match="loss"):
+        toys.batch_runs(loss="hinge")
+
+
+def test_build_records_a_replaced_batch():
+    trainer = toys.build("8gaussians", "sliced", 1e-3, batch_size=64)
+    assert trainer.batch_size == 64 and trainer.config["batch_size"] == 64
+    with pytest.raises(ValueError, match="batch_size"):
+        toys.build("8gaussians", "sliced", 1e-3, batch_size=0)
 
 
 def test_long_runs_of_a_second_toy_keep_the_first_toys_rows(tmp_data):

@@ -15,7 +15,9 @@ TOYS = toys.TOYS
 TOY_LOSSES = toys.LOSSES
 #: Short column names of :func:`toy_summary` and what they mean.
 TOY_COLUMNS = {"modes": "modes covered (of 8 or 25; mixtures only)", "HQ": "high-quality rate",
-               "W1": "exact W1 to 2,000 fresh target points", "W2": "exact W2 to the same points",
+               "W1": "exact W1 to 2,000 fresh target points",
+               "W1/floor": "each seed's W1 over that seed's floor (the floor row), mean over seeds",
+               "W2": "exact W2 to the same points",
                "ms/step": "milliseconds per generator step (one CPU thread, training only)",
                "steps conv.": "first step from which W1 stays within 1.2x its final value", "seeds": "seeds run"}
 
@@ -25,6 +27,11 @@ def _mean_spread(values, digits):
     if len(s) == 1:
         return f"{s.iloc[0]:,.{digits}f}"
     return f"{s.mean():,.{digits}f} ± {s.std(ddof=1):,.{digits}f}"  # thousands separated, as the book's tables
+
+
+def _seed_floor(floors, seed):
+    """The floor measured for training seed ``seed`` (one per table seed), NaN for a seed the table has none of."""
+    return floors[seed] if 0 <= seed < len(floors) else float("nan")
 
 
 def toy_summary(table=None):
@@ -44,7 +51,9 @@ def toy_summary(table=None):
     numbers : DataFrame
         The per-(toy, loss) means as floats (for checks in the chapter), same index, columns ``key`` (the
         loss name of :data:`TOY_LOSSES`), ``modes``,
-        ``HQ``, ``W1``, ``W2``, ``ms``, ``steps``, ``seeds``, ``floor``.
+        ``HQ``, ``W1``, ``W2``, ``ms``, ``steps``, ``seeds``, ``floor`` and ``W1/floor``: the mean over seeds
+        of each seed's W1 over that seed's floor, as :func:`long_summary` computes it (not the mean W1 over
+        the mean floor), so that the chapter's ratios agree wherever they appear.
     """
     table = table or toys.load_table()
     rows = pd.DataFrame(table["rows"])
@@ -58,19 +67,22 @@ def toy_summary(table=None):
             if part.empty:
                 continue
             mixture = "modes_covered" in part and part["modes_covered"].notna().all()
+            ratios = part["W1"] / part["seed"].map(lambda sd: _seed_floor(floors, sd))
             key = (name, toys.LABELS[loss])
             cells.append({"index": key, "modes": _mean_spread(part["modes_covered"], 1) if mixture else "",
                           "HQ": _mean_spread(part["high_quality"], 2), "W1": _mean_spread(part["W1"], 3),
+                          "W1/floor": _mean_spread(ratios, 2),
                           "W2": _mean_spread(part["W2"], 3), "ms/step": _mean_spread(part["ms per step"], 1),
                           "steps conv.": _mean_spread(part["steps to converge"], 0), "seeds": str(len(part))})
             numbers.append({"index": key, "key": loss, "modes": part["modes_covered"].mean() if mixture else None,
                             "HQ": part["high_quality"].mean(), "W1": part["W1"].mean(), "W2": part["W2"].mean(),
                             "ms": part["ms per step"].mean(), "steps": part["steps to converge"].mean(),
                             "seeds": len(part), "floor": sum(floors) / len(floors),
+                            "W1/floor": ratios.mean(),
                             "W1 min": part["W1"].min(), "modes min": part["modes_covered"].min() if mixture else None,
                             "HQ min": part["high_quality"].min()})
         cells.append({"index": (name, "floor (target vs target)"), "modes": "", "HQ": "",
-                      "W1": _mean_spread(floors, 3), "W2": "", "ms/step": "", "steps conv.": "",
+                      "W1": _mean_spread(floors, 3), "W1/floor": "", "W2": "", "ms/step": "", "steps conv.": "",
                       "seeds": str(len(floors))})
     summary = pd.DataFrame(cells).set_index("index")
     summary.index = pd.MultiIndex.from_tuples(summary.index, names=["toy", "loss"])
@@ -112,7 +124,7 @@ def long_summary(long=None, table=None, toy=None):
             continue
         short = next((t for t in table["rows"] if (t["toy"], t["loss"], t["seed"]) == (name, r["loss"], r["seed"])),
                      None)
-        floor = floors[r["seed"]] if r["seed"] < len(floors) else float("nan")
+        floor = _seed_floor(floors, r["seed"])
         per_seed.append({"loss": r["loss"], "modes short": short and short.get("modes_covered"),
                          "modes long": r.get("modes_covered"), "HQ short": short and short["high_quality"],
                          "HQ long": r["high_quality"], "W1/floor short": short and short["W1"] / floor,

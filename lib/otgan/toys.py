@@ -74,8 +74,9 @@ RECIPES = {
     # data (minibatch_preference; the comparison chapter), so more steps converge to the ring.
     "sinkhorn": {"n_critic": 0, "betas": (0.5, 0.999), "eps": 0.05, "n_iter": 30, "batch_size": 256},
     # a critic-free minibatch loss is biased toward blurred samples at small batches (its expected minibatch value
-    # is not minimized by the target); in 2-D a large batch is cheap: on 8 Gaussians after 4,000 steps the
-    # high-quality rate was 0.43 at batch 256, 0.66 at 1,024 and 0.80 at 4,096 (measured here). OT-GAN's two-batch
+    # is not minimized by the target); in 2-D a large batch is cheap: on 8 Gaussians after 4,000 steps (seed 0) the
+    # high-quality rate is 0.50 at batch 256, 0.72 at 1,024 and 0.82 at 4,096 (batch_runs, data/toys/batch.json,
+    # shown in the comparison chapter). OT-GAN's two-batch
     # form of the sliced costs (kind="two-batch", unbiased) does not do better at batch 4,096 (seed 0, 4,000 steps):
     # high-quality rate 0.79 and W1 0.177 at 126 ms/step (53 ms/step since each half is sorted once), against 0.82
     # and 0.148 at 56 ms/step for the recipe (its table row, reproduced exactly): each of its transport problems
@@ -135,7 +136,7 @@ def _current(row):
     return row.get("config") == recipe_config(row["toy"], row["loss"], row["lr"])
 
 
-def build(toy, loss, lr, device=None):
+def build(toy, loss, lr, device=None, batch_size=None):
     """A :class:`otgan.training.Trainer` for ``loss`` on the toy ``toy`` (a name or :class:`otgan.data.Toy`),
     with the recipe ``RECIPES[loss]`` and learning rate ``lr`` for generator and critic alike.
 
@@ -145,6 +146,8 @@ def build(toy, loss, lr, device=None):
     loss : str
         One of :data:`LOSSES`.
     lr : float
+    batch_size : int, optional
+        Replaces the recipe's batch (:func:`batch_runs`); the config records it.
 
     Returns
     -------
@@ -178,6 +181,8 @@ def build(toy, loss, lr, device=None):
     else:
         g_loss = ot_losses.SlicedLoss(recipe["n_projections"], kind=recipe.get("kind", "one-batch"))
     config = recipe_config(target.name, loss, lr)
+    if batch_size is not None:
+        config["batch_size"] = positive(batch_size, "batch_size", integer=True)
     return Trainer(g, d, target.sample, g_loss, c_loss, opt_generator=_optimizer(g.parameters(), recipe, lr),
                    opt_critic=None if d is None else _optimizer(d.parameters(), recipe, lr),
                    batch_size=config["batch_size"],
@@ -229,8 +234,8 @@ def steps_to_converge(steps_, w1, tol=1.2):
     return int(steps_[-1])
 
 
-def train(toy, loss, n_steps, lr, seed=0, n_samples=None, curve_every=None, frames=0, early=None):
-    """Train one (toy, loss) run and measure it.
+def train(toy, loss, n_steps, lr, seed=0, n_samples=None, curve_every=None, frames=0, early=None, batch_size=None):
+    """Train one (toy, loss) run and measure it (``batch_size`` replaces the recipe's batch, as in :func:`build`).
 
     Returns
     -------
@@ -244,7 +249,7 @@ def train(toy, loss, n_steps, lr, seed=0, n_samples=None, curve_every=None, fram
     """
     seed_everything(seed)
     target = make_toy(toy)
-    trainer = build(target, loss, lr)
+    trainer = build(target, loss, lr, batch_size=batch_size)
     curve = _Curve(target, frames=frames, seed=seed)
     extras = {}
 
@@ -513,6 +518,68 @@ def load_long(toy=None):
         choice(toy, "toy", TOYS)
         stored = {**stored, "rows": [r for r in stored["rows"] if r["toy"] == toy]}
     return stored
+
+
+#: The batch study (:func:`batch_runs`): the sliced loss on 8 Gaussians at these batches, everything else its recipe.
+BATCH_STUDY = {"loss": "sliced", "toy": "8gaussians", "batches": (256, 1024, 4096)}
+BATCH_FILE = "toys/batch.json"
+BATCH_COMMAND = "python -m otgan.reproduce --profile book --only toys-batch"
+
+
+def batch_runs(loss=None, toy=None, batches=None, seed=0, log=print):
+    """Train ``loss`` on ``toy`` with its recipe, learning rate and :func:`steps`, once per batch size of
+    ``batches`` (defaults: :data:`BATCH_STUDY`), measured like the table's runs, and record the rows in
+    ``data/toys/batch.json`` (:data:`BATCH_FILE`). A critic-free minibatch loss is biased toward blurred samples at
+    small batches (its expected minibatch value is not minimized by the target; :func:`minibatch_preference`), and
+    this measures what the batch buys in training. The recipe's own batch is not trained again: its row is the
+    table's run of the same seed (same config, same steps). A row already recorded with today's recipe is kept.
+
+    Returns
+    -------
+    dict
+        ``{"profile", "steps", "loss", "toy", "rows"}``, one row per batch (``batch_size``; ``from_table`` says
+        which row is the table's).
+    """
+    loss = choice(loss or BATCH_STUDY["loss"], "loss", LOSSES)
+    toy = choice(toy or BATCH_STUDY["toy"], "toy", TOYS)
+    batches = tuple(positive(b, "batches", integer=True) for b in (batches or BATCH_STUDY["batches"]))
+    if not batches:
+        raise ValueError("batches must name at least one batch size, got none")
+    table = load_table() if profile() == "book" else {"lrs": {}, "rows": []}
+    lr = table["lrs"].get(loss, _shipped_lr(loss))
+    path = data_path(BATCH_FILE)
+    stored = _read(path) or {}
+    if (stored.get("profile"), stored.get("steps"), stored.get("loss"), stored.get("toy")) != (
+            profile(), steps(), loss, toy):
+        stored = {"profile": profile(), "steps": steps(), "loss": loss, "toy": toy, "rows": []}
+    recipe_batch = recipe_config(toy, loss, lr)["batch_size"]
+
+    def wanted(batch):
+        cfg = {**recipe_config(toy, loss, lr), "batch_size": batch}
+        return [r for r in stored["rows"] if r["config"] == cfg and r["seed"] == seed]
+
+    for batch in batches:
+        if wanted(batch):
+            continue
+        t0 = time.perf_counter()
+        same = [r for r in table["rows"] if (r["toy"], r["loss"], r["seed"]) == (toy, loss, seed) and _current(r)
+                and r["steps"] == steps() and batch == recipe_batch]
+        if same:
+            row = {**same[0], "batch_size": batch, "from_table": True}
+        else:
+            _, row, _ = train(toy, loss, steps(), lr, seed=seed, batch_size=batch)
+            row = {**row, "batch_size": batch, "from_table": False}
+        stored["rows"] = [r for r in stored["rows"] if r["batch_size"] != batch] + [row]
+        stored["rows"].sort(key=lambda r: r["batch_size"])
+        _write(path, stored)
+        log(f"batch {batch:>5} {loss} on {toy}: HQ {row['high_quality']:.2f} W1 {row['W1']:.3f} "
+            f"({(time.perf_counter() - t0) / 60:.1f} min{', the table row' if row['from_table'] else ''})")
+    return stored
+
+
+def load_batch():
+    """The batch study written by :func:`batch_runs` (``data/toys/batch.json``); a missing file names the command."""
+    return _read(data_path(BATCH_FILE, make=BATCH_COMMAND))
 
 
 def minibatch_preference(loss, sample, toy, n=256, trials=50, seed=0):
