@@ -521,7 +521,7 @@ def load_long(toy=None):
 
 
 #: The batch study (:func:`batch_runs`): the sliced loss on 8 Gaussians at these batches, everything else its recipe.
-BATCH_STUDY = {"loss": "sliced", "toy": "8gaussians", "batches": (256, 1024, 4096)}
+BATCH_STUDY = {"loss": "sliced", "toy": "8gaussians", "batches": (256, 1024, 4096, 8192)}
 BATCH_FILE = "toys/batch.json"
 BATCH_COMMAND = "python -m otgan.reproduce --profile book --only toys-batch"
 
