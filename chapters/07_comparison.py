@@ -371,13 +371,17 @@ glue("cmp_var_sn_base_fid", results["sngan_hinge_mlp"][0]["fid"])
 claim(sn2x.step == trainers["sngan_hinge_mlp"].step, "the SN-GAN variant made exactly seed 0's steps")
 claim(fid_min["sngan_hinge_mlp"] <= sn2x_fid <= fid_max["sngan_hinge_mlp"],
       "SN-GAN at twice its rate ends inside the range of its three seeds")
-claim(sn2x_fid > fid_mean["gan_mlp"], "SN-GAN at twice its rate does not beat the MLP GAN's mean");
+claim(sn2x_fid > fid_mean["gan_mlp"], "SN-GAN at twice its rate does not beat the MLP GAN's mean")
+claim(sn2x_fid < results["sngan_hinge_mlp"][0]["fid"]
+      and seed_runs.loc["sngan_hinge_mlp", "fid"].idxmax() == SEED,
+      "the variant is below seed 0 at the paper's rate, and seed 0 is the worst of the three seeds");
 
 # %% [markdown]
-# It ends at FID {glue:text}`cmp_var_sn_fid:.1f` (seed 0 at the paper's rate: {glue:text}`cmp_var_sn_base_fid:.1f`),
-# inside the range of SN-GAN's three seeds ({glue:text}`cmp_seed_sngan_hinge_mlp_min:.1f` to
-# {glue:text}`cmp_seed_sngan_hinge_mlp_max:.1f`) and above the MLP GAN's mean: a single run that does not separate
-# from the paper's rate, so SN-GAN keeps it.
+# It ends at FID {glue:text}`cmp_var_sn_fid:.1f`, lower than seed 0 at the paper's rate
+# ({glue:text}`cmp_var_sn_base_fid:.1f`) after the same steps; but that seed is the worst of SN-GAN's three, whose
+# FIDs run from {glue:text}`cmp_seed_sngan_hinge_mlp_min:.1f` to {glue:text}`cmp_seed_sngan_hinge_mlp_max:.1f`, and
+# the variant lands inside that range and above the MLP GAN's mean. One run inside the seeds' spread does not
+# separate from the paper's rate, so SN-GAN keeps the paper's rate.
 
 # %% [markdown]
 # The two flow-matching models of {ref}`ch-flow-matching` (a velocity MLP trained on the same 4,000 digits with
@@ -791,9 +795,9 @@ otgan.minibatch.preference_table({f"{name}, batch {p['n']:,}": p for name, p in 
 # {glue:text}`sink_pref2_se:.3f`: these batches cannot tell the two apart. The other remedy is a larger batch,
 # which shrinks the bias. The sliced loss's batch of 4,096 points was chosen that way. The table below trains it on
 # 8 Gaussians with its recipe, seed 0 and the table's {glue:text}`toy_steps:,` steps, changing only the batch
-# (`python -m otgan.reproduce --profile book --only toys-batch`; the last row is the table's own run):
+# (`python -m otgan.reproduce --profile book --only toys-batch`; the row of 4,096 is the table's own run):
 
-# %%
+# %% tags=["hide-input"]
 batch_data = otgan.toys.load_batch()
 batch_floor = toy_data["floor"][batch_data["toy"]][SEED]
 batch_table = pd.DataFrame([{"batch": r["batch_size"], "modes": r["modes_covered"], "HQ": r["high_quality"],
@@ -822,10 +826,10 @@ batch_table.style.format({"HQ": "{:.2f}", "W1 / floor": "{:.2f}", "ms/step": "{:
 
 # %% [markdown]
 # From {glue:text}`batch_small` points to 4,096 the high-quality rate rises from {glue:text}`batch_hq_small:.2f` to
-# {glue:text}`batch_hq_recipe:.2f` and $W_1$ falls from {glue:text}`batch_w1_small:.1f` to
-# {glue:text}`batch_w1_recipe:.1f` times the floor. Doubling the batch again, to {glue:text}`batch_large`, buys
+# {glue:text}`batch_hq_recipe:.2f` and $W_1$ falls from {glue:text}`batch_w1_small:.2f` to
+# {glue:text}`batch_w1_recipe:.2f` times the floor. Doubling the batch again, to {glue:text}`batch_large`, buys
 # little: the high-quality rate reaches {glue:text}`batch_hq_large:.2f`, $W_1$ does not fall
-# ({glue:text}`batch_w1_large:.1f` times the floor), and a step costs more (the ms/step column was measured on the
+# ({glue:text}`batch_w1_large:.2f` times the floor), and a step costs more (the ms/step column was measured on the
 # shared two-core machine, the largest batch beside two other trainings, so it overstates the ratio).
 # So the batch alone does not take the sliced loss to 0.9: at 4,096 its own expected
 # minibatch value (in its own units, not comparable with the Sinkhorn rows) is still
