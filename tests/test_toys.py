@@ -227,6 +227,23 @@ def test_long_runs_record_rows_ship_generators_and_resume(tmp_data, monkeypatch)
         toys.long_runs(toys_=("moons",))
 
 
+def test_longer_runs_train_twice_the_long_steps_in_their_own_file(tmp_data, monkeypatch):
+    calls = []
+    train = toys.train
+    monkeypatch.setattr(toys, "train", lambda *a, **k: calls.append(a[:3]) or train(*a, **k))
+    longer = toys.longer_runs(losses_=("sliced",), log=lambda *a: None)
+    assert calls == [(toys.LONGER["toy"], "sliced", toys.longer_steps())]
+    assert toys.longer_steps() == 2 * toys.long_steps()
+    assert longer["steps"] == toys.longer_steps() and [r["loss"] for r in longer["rows"]] == ["sliced"]
+    assert toys.load_longer() == longer
+    model = toys.load_long_model("sliced", toys.LONGER["toy"], longer=True)
+    assert model.row["steps"] == toys.longer_steps() and model.sample(4).shape == (4, 2)
+    with pytest.raises(FileNotFoundError, match="toys-long`"):  # the long runs' file is another one
+        toys.load_long()
+    with pytest.raises(ValueError, match="losses_"):
+        toys.longer_runs(losses_=("hinge",))
+
+
 def test_batch_runs_train_each_batch_once_with_only_the_batch_changed(tmp_data, monkeypatch):
     """The batch study: one row per batch, each trained with the recipe and that batch (its config says so and
     nothing else differs), kept on a second call; bad arguments name themselves."""

@@ -5,6 +5,7 @@
     python -m otgan.reproduce --profile book --only toys  # the 2-D toys: sweep, table, shipped toy models
     python -m otgan.reproduce --profile book --only toys-long --shard 0/2  # 25 and 8 Gaussians at 5x the steps (2 shards)
     python -m otgan.reproduce --profile book --only toys-long --seed 1 2   # ... and its other training seeds
+    python -m otgan.reproduce --profile book --only toys-longer  # WGAN-GP and sliced on 25 Gaussians at 10x the steps
     python -m otgan.reproduce --profile book --only toys-batch  # the sliced loss on 8 Gaussians at three batches
     python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
     python -m otgan.reproduce --profile book --only lr-sweep --jobs 2  # the MNIST learning-rate sweep
@@ -110,7 +111,7 @@ def run_jobs(commands, logs, n_jobs=2, poll_s=1.0):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", choices=["smoke", "book", "full"], default="book")
-    parser.add_argument("--only", nargs="*", choices=sorted({**models.REGISTRY, **models.VARIANTS}) + ["lr-sweep", "toys", "toys-long", "toys-batch", "flow"], default=None)
+    parser.add_argument("--only", nargs="*", choices=sorted({**models.REGISTRY, **models.VARIANTS}) + ["lr-sweep", "toys", "toys-long", "toys-longer", "toys-batch", "flow"], default=None)
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
     parser.add_argument("--seed", type=int, nargs="+", default=[0], help="training seeds of the MNIST models "
@@ -136,7 +137,7 @@ def main(argv=None):
             raise SystemExit(f"sweep runs failed, see {', '.join(failed)}")
         sweep = lr_sweep.collect(args.runs_dir)
         print(lr_sweep.table(sweep).to_string(float_format=lambda v: f"{v:.3g}"))
-    names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("lr-sweep", "toys", "toys-long", "toys-batch", "flow")]
+    names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("lr-sweep", "toys", "toys-long", "toys-longer", "toys-batch", "flow")]
     jobs = [(name, seed) for seed in args.seed for name in names]
     if args.jobs > 1 and len(jobs) > 1:
         logs = [os.path.join(args.runs_dir, f"{n}.seed{s}.log" if s else f"{n}.log") for n, s in jobs]
@@ -160,6 +161,9 @@ def main(argv=None):
         long = toys.long_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
         print(f"toys-long: {len(long['rows'])} runs of {long['steps']} steps on "
               f"{', '.join(sorted({r['toy'] for r in long['rows']}))}")
+    if args.only is None or "toys-longer" in args.only:  # WGAN-GP and sliced on 25 Gaussians, 10x the table's steps
+        longer = toys.longer_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
+        print(f"toys-longer: {len(longer['rows'])} runs of {longer['steps']} steps")
     if args.only is None or "toys-batch" in args.only:  # the sliced loss at three batch sizes (after the table)
         study = toys.batch_runs()
         print(f"toys-batch: {study['loss']} on {study['toy']} at batches "

@@ -458,6 +458,38 @@ def long_runs(losses_=None, toys_=LONG_TOYS, seeds=(0,), shard=(0, 1), log=print
     dict
         ``{"profile", "steps", "rows"}``, each row naming its ``toy``.
     """
+    return _recorded_runs(losses_, toys_, seeds, shard, log, long_steps(), LONG_FILE, "long")
+
+
+#: The longest runs: the losses that cover all 25 modes at :func:`long_steps` but stay under a high-quality rate of
+#: 0.8 there (WGAN-GP and the sliced loss), trained for twice as long again with nothing else changed.
+LONGER = {"toy": "25gaussians", "losses": ("wgan-gp", "sliced")}
+LONGER_FILE = "toys/longer.json"
+LONGER_COMMAND = "python -m otgan.reproduce --profile book --only toys-longer"
+
+
+def longer_steps():
+    """Generator steps of a longer run: 40 (smoke), 40,000 (book), 80,000 (full); twice :func:`long_steps`."""
+    return settings(smoke=40, book=40000, full=80000)
+
+
+def longer_runs(losses_=None, seeds=(0,), shard=(0, 1), log=print):
+    """:func:`long_runs` of the losses of :data:`LONGER` on its toy for :func:`longer_steps`, recorded in
+    ``data/toys/longer.json`` (:data:`LONGER_FILE`), seed 0's generator shipped in
+    ``data/toys/longer/<toy>_<loss>.pt``.
+
+    Returns
+    -------
+    dict
+        ``{"profile", "steps", "rows"}``.
+    """
+    return _recorded_runs(losses_ or LONGER["losses"], (LONGER["toy"],), seeds, shard, log, longer_steps(),
+                          LONGER_FILE, "longer")
+
+
+def _recorded_runs(losses_, toys_, seeds, shard, log, n_steps, file, subdir):
+    """The jobs of :func:`long_runs` and :func:`longer_runs`: ``n_steps`` per run, rows in ``file``, seed 0's
+    generator in ``data/toys/<subdir>/``."""
     k, n = shard
     if not 0 <= k < n:
         raise ValueError(f"shard must be (k, n) with 0 <= k < n, got {shard!r}")
@@ -466,15 +498,18 @@ def long_runs(losses_=None, toys_=LONG_TOYS, seeds=(0,), shard=(0, 1), log=print
     toys_ = tuple(choice(toy, "toys_", TOYS) for toy in toys_)
     if not toys_:
         raise ValueError("toys_ must name at least one toy, got none")
+    if isinstance(losses_, str):
+        losses_ = (losses_,)
+    losses_ = tuple(choice(loss, "losses_", LOSSES) for loss in (losses_ or LOSSES))
     table = load_table() if profile() == "book" else {"lrs": {}, "rows": []}
     lrs = table["lrs"]
     cost = {(r["toy"], r["loss"]): r["ms per step"] for r in table["rows"]}  # cheapest first
-    path = data_path(LONG_FILE)
-    os.makedirs(os.path.join(os.path.dirname(path), "long"), exist_ok=True)
+    path = data_path(file)
+    os.makedirs(os.path.join(os.path.dirname(path), subdir), exist_ok=True)
 
     def current(stored):
-        ok = stored and stored.get("profile") == profile() and stored.get("steps") == long_steps()
-        stored = stored if ok else {"profile": profile(), "steps": long_steps(), "rows": []}
+        ok = stored and stored.get("profile") == profile() and stored.get("steps") == n_steps
+        stored = stored if ok else {"profile": profile(), "steps": n_steps, "rows": []}
         stored.pop("toy", None)  # files of one toy (25 Gaussians) named it once; every row names its own
         stored["rows"] = [r for r in stored["rows"] if _current(r) and r["lr"] == lrs.get(r["loss"], r["lr"])]
         return stored
@@ -483,7 +518,7 @@ def long_runs(losses_=None, toys_=LONG_TOYS, seeds=(0,), shard=(0, 1), log=print
     if not seeds:
         raise ValueError("seeds must name at least one training seed, got none")
     jobs = [(toy, loss, sd) for sd in seeds for toy in toys_
-            for loss in sorted(losses_ or LOSSES, key=lambda loss: cost.get((toy, loss), 0.0))]
+            for loss in sorted(losses_, key=lambda loss: cost.get((toy, loss), 0.0))]
     for toy, loss, seed in jobs[k::n]:
         with _locked(path):
             stored = current(_read(path))
@@ -491,9 +526,9 @@ def long_runs(losses_=None, toys_=LONG_TOYS, seeds=(0,), shard=(0, 1), log=print
             continue
         lr = lrs.get(loss, _shipped_lr(loss))
         t0 = time.perf_counter()
-        trainer, row, _ = train(toy, loss, long_steps(), lr, seed=seed)
+        trainer, row, _ = train(toy, loss, n_steps, lr, seed=seed)
         if seed == 0:
-            save_checkpoint(data_path(f"{SUBDIR}/long/{toy}_{loss}.pt"),
+            save_checkpoint(data_path(f"{SUBDIR}/{subdir}/{toy}_{loss}.pt"),
                             {"config": trainer.config, "step": trainer.step, "row": row, "generator_kind": "sampler",
                              "generator": half_state_dict(trainer.sampler)})
         with _locked(path):
@@ -501,7 +536,7 @@ def long_runs(losses_=None, toys_=LONG_TOYS, seeds=(0,), shard=(0, 1), log=print
             stored["rows"] = [r for r in stored["rows"] if (r["toy"], r["loss"], r["seed"]) != (toy, loss, seed)]
             stored["rows"].append(row)
             _write(path, stored)
-        log(f"long {loss:<14}{toy:<12} seed {seed}: W1 {row['W1']:.3f} HQ {row['high_quality']:.2f} "
+        log(f"{subdir} {loss:<14}{toy:<12} seed {seed}: W1 {row['W1']:.3f} HQ {row['high_quality']:.2f} "
             f"modes {row.get('modes_covered', '-')} ({(time.perf_counter() - t0) / 60:.1f} min)")
     with _locked(path):
         return current(_read(path))
@@ -518,6 +553,11 @@ def load_long(toy=None):
         choice(toy, "toy", TOYS)
         stored = {**stored, "rows": [r for r in stored["rows"] if r["toy"] == toy]}
     return stored
+
+
+def load_longer():
+    """The runs of :func:`longer_runs` (``data/toys/longer.json``); a missing file names the command."""
+    return _read(data_path(LONGER_FILE, make=LONGER_COMMAND))
 
 
 #: The batch study (:func:`batch_runs`): the sliced loss on 8 Gaussians at these batches, everything else its recipe.
@@ -599,11 +639,13 @@ def minibatch_preference(loss, sample, toy, n=256, trials=50, seed=0):
                       trials=trials, seed=seed)
 
 
-def load_long_model(loss, toy=LONG_TOY):
-    """The generator of seed 0's long run (``data/toys/long/<toy>_<loss>.pt``) in a :class:`Trainer` of its recipe,
-    with its measured row as ``trainer.row``."""
-    ck = load_checkpoint(data_path(f"{SUBDIR}/long/{toy}_{loss}.pt", make=LONG_COMMAND))
-    trainer = _recipe_trainer(toy, loss, ck, f"the long run of {loss} on {toy} was made", LONG_COMMAND)
+def load_long_model(loss, toy=LONG_TOY, longer=False):
+    """The generator of seed 0's long run (``data/toys/long/<toy>_<loss>.pt``; with ``longer``, of
+    :func:`longer_runs`, ``data/toys/longer/``) in a :class:`Trainer` of its recipe, with its measured row as
+    ``trainer.row``."""
+    subdir, command = ("longer", LONGER_COMMAND) if longer else ("long", LONG_COMMAND)
+    ck = load_checkpoint(data_path(f"{SUBDIR}/{subdir}/{toy}_{loss}.pt", make=command))
+    trainer = _recipe_trainer(toy, loss, ck, f"the {subdir} run of {loss} on {toy} was made", command)
     _load_generator(trainer, ck["generator"])
     trainer.step, trainer.row = ck["step"], ck["row"]
     return trainer
