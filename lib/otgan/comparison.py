@@ -204,10 +204,10 @@ def long_targets(long_table, n_modes, hq=0.9, w1_ratio=2.0):
     return out
 
 
-def plot_long_runs(long_table, toy, steps, n=2000, seed=0, ncols=5):
-    """Samples of each long-run generator (seed 0, :func:`otgan.toys.load_long_model`) of ``long_table``'s losses
-    over the density of ``toy``, titled with the modes it covers and its high-quality rate in these ``n`` fresh
-    samples (evaluation stream ``seed``).
+def plot_long_runs(long_table, toy, steps, n=2000, seed=0, ncols=5, longer=False):
+    """Samples of each long-run generator (seed 0, :func:`otgan.toys.load_long_model`; with ``longer``, those of
+    :func:`otgan.toys.longer_runs`) of ``long_table``'s losses over the density of ``toy``, titled with the modes
+    it covers and its high-quality rate in these ``n`` fresh samples (evaluation stream ``seed``).
 
     Returns
     -------
@@ -224,7 +224,7 @@ def plot_long_runs(long_table, toy, steps, n=2000, seed=0, ncols=5):
     for ax in axes.flat[len(long_table):]:
         ax.axis("off")
     for ax, loss in zip(axes.flat, long_table.index):
-        x = toys.load_long_model(loss, toy=toy).sample(n)
+        x = toys.load_long_model(loss, toy=toy, longer=longer).sample(n)
         r = metrics.toy_metrics(x, target, n_ref=n, seed=seed)
         plotting.plot_samples(x, target, ax=ax, s=2, title=f"{toys.LABELS[loss]}\n{r['modes_covered']}/"
                               f"{r['n_modes']} modes, HQ {r['high_quality']:.2f}")
