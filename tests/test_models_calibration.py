@@ -206,7 +206,8 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
     changed = {"sw_pixel_batch1024": ("sw_pixel", {"batch_size"}), "gan_mlp_lr_decay": ("gan_mlp", {"lr_decay"}),
                "gan_mlp_ema9995": ("gan_mlp", {"ema"}), "gan_mlp_lr2x": ("gan_mlp", {"lr"}),
                # trained for seed 0's step count instead of the wall-clock budget (its docstring says why)
-               "sngan_hinge_mlp_lr2x": ("sngan_hinge_mlp", {"lr", "budget_s"})}
+               "sngan_hinge_mlp_lr2x": ("sngan_hinge_mlp", {"lr", "budget_s"}),
+               "gan_mlp_2x_steps": ("gan_mlp", {"budget_s"})}  # twice seed 0's steps instead of the budget
     assert set(models.VARIANTS) == set(changed) and not set(models.VARIANTS) & set(models.REGISTRY)
     for name, (base, fields) in changed.items():
         spec, base_cfg = models.VARIANTS[name], models.REGISTRY[base].config()
