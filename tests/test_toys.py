@@ -231,17 +231,21 @@ def test_longer_runs_train_twice_the_long_steps_in_their_own_file(tmp_data, monk
     calls = []
     train = toys.train
     monkeypatch.setattr(toys, "train", lambda *a, **k: calls.append(a[:3]) or train(*a, **k))
-    longer = toys.longer_runs(losses_=("sliced",), log=lambda *a: None)
-    assert calls == [(toys.LONGER["toy"], "sliced", toys.longer_steps())]
+    monkeypatch.setattr(toys, "LONGER", {"25gaussians": ("sliced",), "8gaussians": ("sn-hinge",)})
+    longer = toys.longer_runs(toys_="25gaussians", log=lambda *a: None)
+    assert calls == [("25gaussians", "sliced", toys.longer_steps())]
     assert toys.longer_steps() == 2 * toys.long_steps()
     assert longer["steps"] == toys.longer_steps() and [r["loss"] for r in longer["rows"]] == ["sliced"]
     assert toys.load_longer() == longer
-    model = toys.load_long_model("sliced", toys.LONGER["toy"], longer=True)
+    model = toys.load_long_model("sliced", "25gaussians", longer=True)
     assert model.row["steps"] == toys.longer_steps() and model.sample(4).shape == (4, 2)
     with pytest.raises(FileNotFoundError, match="toys-long`"):  # the long runs' file is another one
         toys.load_long()
-    with pytest.raises(ValueError, match="losses_"):
-        toys.longer_runs(losses_=("hinge",))
+    both = toys.longer_runs(log=lambda *a: None)  # the 25-Gaussian row kept, the 8-Gaussian one added
+    assert sorted((r["toy"], r["loss"]) for r in both["rows"]) == [("25gaussians", "sliced"), ("8gaussians", "sn-hinge")]
+    assert len(calls) == 2
+    with pytest.raises(ValueError, match="toys_"):
+        toys.longer_runs(toys_=("swissroll",))
 
 
 def test_batch_runs_train_each_batch_once_with_only_the_batch_changed(tmp_data, monkeypatch):
