@@ -824,6 +824,40 @@ claim(l8["W1/floor long"].idxmax() == "nonsaturating" and l8.loc["nonsaturating"
 # {glue:text}`long8_nonsaturating_seeds:.0f` long runs loses a mode. {glue:text}`long8_seed_note`.
 
 # %% [markdown]
+# **SN hinge at twice the steps.** SN hinge is sharp on 8 Gaussians but misses the $W_1$ target. The same runs,
+# trained for {glue:text}`longer_steps:,` steps (`--only toys-longer`, as on 25 Gaussians above), beside its
+# {glue:text}`long_steps:,`-step runs of the same seeds:
+
+# %% tags=["hide-input"]
+longer8_table = comparison.long_summary(longer_data, {"floor": toy_data["floor"], "rows": long_data["rows"]},
+                                        toy="8gaussians")
+longer8_targets = comparison.long_targets(longer8_table, n_modes=8)
+glue_table("longer8", longer8_table, ("sn-hinge",), ("modes long min", "HQ long", "HQ long min", "W1/floor short",
+                                                      "W1/floor long", "seeds"))
+claim(longer8_targets.loc["sn-hinge", "all"] and not targets8.loc["sn-hinge", "all"],
+      "at twice the long runs' steps SN hinge meets all three 8-Gaussian targets, which it missed at five times")
+claim(longer8_table.loc["sn-hinge", "W1/floor long"] < longer8_table.loc["sn-hinge", "W1/floor short"],
+      "twice the steps lowers SN hinge's W1 on 8 Gaussians")
+sn8_ratios = [r["W1"] / toy_data["floor"]["8gaussians"][r["seed"]] for r in longer_data["rows"]
+              if (r["toy"], r["loss"]) == ("8gaussians", "sn-hinge")]
+glue("longer8_sn_w1_lo", min(sn8_ratios)), glue("longer8_sn_w1_hi", max(sn8_ratios))
+glue("longer8_sn_w1_over", sum(x > 2 for x in sn8_ratios))
+claim(longer8_table.loc["sn-hinge", "W1/floor long"] > 1.9 and sum(x > 2 for x in sn8_ratios) >= 1,
+      "SN hinge meets the W1 target only on the mean, at the threshold, with some seeds above it")
+shown, formats = comparison.long_shown(longer8_table, long_data["steps"], longer_data["steps"])
+shown.style.format({c: "{:.2f}" if c.startswith("W1") else f for c, f in formats.items()},
+                   na_rep="–").set_table_styles(SMALL_TABLE)
+
+# %% [markdown]
+# Every seed keeps all 8 modes, the high-quality rate is {glue:text}`longer8_sn_hinge_HQ_long:.2f` (worst seed
+# {glue:text}`longer8_sn_hinge_HQ_long_min:.2f`), and $W_1$, averaged over the
+# {glue:text}`longer8_sn_hinge_seeds:.0f` seeds, falls from {glue:text}`longer8_sn_hinge_W1_floor_short:.2f` to
+# {glue:text}`longer8_sn_hinge_W1_floor_long:.2f` times the floor. So SN hinge meets the three targets as the
+# table above counts them (on the mean over seeds), but the $W_1$ target only at its threshold: by seed the ratio runs
+# from {glue:text}`longer8_sn_w1_lo:.2f` to {glue:text}`longer8_sn_w1_hi:.2f`, and
+# {glue:text}`longer8_sn_w1_over` of the seeds are above 2. More steps help its $W_1$, but not by a clear margin.
+
+# %% [markdown]
 # **Why the Sinkhorn divergence draws a ring.** More steps do not help it, and the reason is measurable. The
 # generator is trained on the divergence between two *minibatches*, $S_\varepsilon(G_n, Y_n)$, so SGD finds the
 # minimum of its expectation over batches. We compare that expectation at the trained ring and at the data itself:
@@ -1048,6 +1082,8 @@ claim(len(hurt) <= 2, "DOT lowers the FID of all but at most two generators with
 #   loss only drops a mode now and then on 8 Gaussians ({glue:text}`long8_nonsaturating_modes_long_min:.0f` of 8
 #   in its worst long run), while on 25 Gaussians its long runs collapse onto
 #   {glue:text}`long_nonsaturating_modes_long:.0f` modes on average. With those five times the steps {glue:text}`long8_targets_n` of the {glue:text}`long8_targets_of`
-#   losses held to the 8-Gaussian targets meet them ({glue:text}`long8_targets_met`). A step costs from
+#   losses held to the 8-Gaussian targets meet them ({glue:text}`long8_targets_met`), and at twice those steps SN
+#   hinge does too, on the mean over its seeds and at the $W_1$ threshold itself; on 25 Gaussians, at twice those steps, WGAN-GP reaches the 25-Gaussian target (every mode, HQ at
+#   least 0.8) and the sliced loss falls just short of it. A step costs from
 #   {glue:text}`toy_ms_min:.1f` ms ({glue:text}`toy_ms_fastest`) to {glue:text}`toy_ms_max:.0f` ms
 #   ({glue:text}`toy_ms_slowest`), the ms/step column of the table (one CPU thread shared with other jobs).

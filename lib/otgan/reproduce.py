@@ -5,7 +5,7 @@
     python -m otgan.reproduce --profile book --only toys  # the 2-D toys: sweep, table, shipped toy models
     python -m otgan.reproduce --profile book --only toys-long --shard 0/2  # 25 and 8 Gaussians at 5x the steps (2 shards)
     python -m otgan.reproduce --profile book --only toys-long --seed 1 2   # ... and its other training seeds
-    python -m otgan.reproduce --profile book --only toys-longer  # WGAN-GP and sliced on 25 Gaussians at 10x the steps
+    python -m otgan.reproduce --profile book --only toys-longer  # toys.LONGER (WGAN-GP, sliced; SN hinge on 8 Gaussians) at 2x the long steps
     python -m otgan.reproduce --profile book --only toys-batch  # the sliced loss on 8 Gaussians at three batches
     python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
     python -m otgan.reproduce --profile book --only lr-sweep --jobs 2  # the MNIST learning-rate sweep
@@ -161,7 +161,7 @@ def main(argv=None):
         long = toys.long_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
         print(f"toys-long: {len(long['rows'])} runs of {long['steps']} steps on "
               f"{', '.join(sorted({r['toy'] for r in long['rows']}))}")
-    if args.only is None or "toys-longer" in args.only:  # WGAN-GP and sliced on 25 Gaussians, 10x the table's steps
+    if args.only is None or "toys-longer" in args.only:  # toys.LONGER at twice the long runs' steps
         longer = toys.longer_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
         print(f"toys-longer: {len(longer['rows'])} runs of {longer['steps']} steps")
     if args.only is None or "toys-batch" in args.only:  # the sliced loss at three batch sizes (after the table)
