@@ -425,6 +425,8 @@ styled(budget_table, index=True, precision=2)
 # convergence. It is still above twice the real-vs-real FID, with precision and recall under 0.85.
 
 # %% [markdown]
+# ### The generators beside the flows
+#
 # The two flow-matching models of {ref}`ch-flow-matching` (a velocity MLP trained on the same 4,000 digits with
 # the independent and the minibatch-OT coupling, the same metrics) at 4 Euler steps and at their best number of
 # steps, beside the generators above. A GAN evaluates one network per sample (NFE 1); a flow evaluates its
