@@ -26,8 +26,7 @@ def _mean_spread(values, digits):
     s = pd.Series(values, dtype=float)
     if len(s) == 1:
         return f"{s.iloc[0]:,.{digits}f}"
-    # thousands separated, as the book's tables; no-break spaces keep a cell on one line in a wrapping table
-    return f"{s.mean():,.{digits}f}\u00a0±\u00a0{s.std(ddof=1):,.{digits}f}"
+    return f"{s.mean():,.{digits}f} ± {s.std(ddof=1):,.{digits}f}"  # thousands separated, as the book's tables
 
 
 def _seed_floor(floors, seed):
