@@ -108,10 +108,14 @@ def run_jobs(commands, logs, n_jobs=2, poll_s=1.0):
     return codes
 
 
+#: The ``--only`` names that are not MNIST models: the studies this command also runs.
+STUDIES = ("lr-sweep", "toys", "toys-long", "toys-longer", "toys-batch", "flow")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", choices=["smoke", "book", "full"], default="book")
-    parser.add_argument("--only", nargs="*", choices=sorted({**models.REGISTRY, **models.VARIANTS}) + ["lr-sweep", "toys", "toys-long", "toys-longer", "toys-batch", "flow"], default=None)
+    parser.add_argument("--only", nargs="*", choices=sorted({**models.REGISTRY, **models.VARIANTS}) + list(STUDIES), default=None)
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--force", action="store_true", help="retrain even when an export exists")
     parser.add_argument("--seed", type=int, nargs="+", default=[0], help="training seeds of the MNIST models "
@@ -137,7 +141,7 @@ def main(argv=None):
             raise SystemExit(f"sweep runs failed, see {', '.join(failed)}")
         sweep = lr_sweep.collect(args.runs_dir)
         print(lr_sweep.table(sweep).to_string(float_format=lambda v: f"{v:.3g}"))
-    names = [n for n in (args.only or list(models.REGISTRY)) if n not in ("lr-sweep", "toys", "toys-long", "toys-longer", "toys-batch", "flow")]
+    names = [n for n in (args.only or list(models.REGISTRY)) if n not in STUDIES]
     jobs = [(name, seed) for seed in args.seed for name in names]
     if args.jobs > 1 and len(jobs) > 1:
         logs = [os.path.join(args.runs_dir, f"{n}.seed{s}.log" if s else f"{n}.log") for n, s in jobs]
