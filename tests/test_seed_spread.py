@@ -10,8 +10,8 @@ def test_seed_spread_trains_each_seed_and_summarizes_mean_and_spread(monkeypatch
     assert list(runs.index) == [("gan_mlp", 0), ("gan_mlp", 1)]
     assert runs.loc[("gan_mlp", 0), "fid"] != runs.loc[("gan_mlp", 1), "fid"]     # two trainings, not one twice
     assert runs["FID / real-vs-real"].tolist() == pytest.approx((runs["fid"] / 10.0).tolist())
-    assert " ± " in summary.loc["gan_mlp", "fid"] and summary.loc["gan_mlp", "seeds"] == 2
-    mean = float(summary.loc["gan_mlp", "fid"].split(" ± ")[0].replace(",", ""))  # thousands separated
+    assert comparison.PLUS_MINUS in summary.loc["gan_mlp", "fid"] and summary.loc["gan_mlp", "seeds"] == 2
+    mean = float(summary.loc["gan_mlp", "fid"].split(comparison.PLUS_MINUS)[0].replace(",", ""))  # thousands separated
     assert mean == pytest.approx(runs["fid"].mean(), abs=0.05)
 
 

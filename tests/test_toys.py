@@ -146,14 +146,14 @@ def test_summary_table_has_mean_spread_and_the_floor():
              "n_modes": 8, "high_quality": 0.9, "ms per step": 10.0, "steps to converge": 500}
             for s, (w, m) in enumerate([(0.1, 8), (0.2, 7), (0.3, 8)])]
     summary, numbers = comparison.toy_summary({"rows": rows, "floor": {"8gaussians": [0.05, 0.07]}})
-    assert summary.loc[("8gaussians", "WGAN-GP"), "W1"] == "0.200 ± 0.100"
-    assert summary.loc[("8gaussians", "floor (target vs target)"), "W1"] == "0.060 ± 0.014"
+    assert summary.loc[("8gaussians", "WGAN-GP"), "W1"] == "0.200 ±\u00a00.100"
+    assert summary.loc[("8gaussians", "floor (target vs target)"), "W1"] == "0.060 ±\u00a00.014"
     assert summary.loc[("8gaussians", "WGAN-GP"), "seeds"] == "3"
     assert numbers.loc[("8gaussians", "WGAN-GP"), "modes min"] == 7
     assert numbers.loc[("8gaussians", "WGAN-GP"), "floor"] == pytest.approx(0.06)
     # each seed over its own floor, not the mean W1 over the mean floor (0.2 / 0.06); seed 2 has no floor here
     assert numbers.loc[("8gaussians", "WGAN-GP"), "W1/floor"] == pytest.approx((0.1 / 0.05 + 0.2 / 0.07) / 2)
-    assert summary.loc[("8gaussians", "WGAN-GP"), "W1/floor"] == "2.43 ± 0.61"
+    assert summary.loc[("8gaussians", "WGAN-GP"), "W1/floor"] == "2.43 ±\u00a00.61"
 
 
 def test_two_shards_share_the_work_and_merge_their_rows(tmp_data, monkeypatch):

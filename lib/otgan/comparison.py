@@ -22,11 +22,17 @@ TOY_COLUMNS = {"modes": "modes covered (of 8 or 25; mixtures only)", "HQ": "high
                "steps conv.": "first step from which W1 stays within 1.2x its final value", "seeds": "seeds run"}
 
 
+#: Between a mean and its spread in a table cell: a breakable space before "±", a no-break space after it, so a
+#: narrow cell wraps as "63.7" over "± 7.7" and never inside a number (with plain spaces the cell broke as
+#: "63.7 ± 0." over "37"; with both spaces no-break the whole cell was one word and broke inside a number).
+PLUS_MINUS = " ±\u00a0"
+
+
 def _mean_spread(values, digits):
     s = pd.Series(values, dtype=float)
     if len(s) == 1:
         return f"{s.iloc[0]:,.{digits}f}"
-    return f"{s.mean():,.{digits}f} ± {s.std(ddof=1):,.{digits}f}"  # thousands separated, as the book's tables
+    return f"{s.mean():,.{digits}f}{PLUS_MINUS}{s.std(ddof=1):,.{digits}f}"  # thousands separated, as the book's tables
 
 
 def _seed_floor(floors, seed):
