@@ -82,8 +82,8 @@ record_every = max(1, toy_steps // otgan.settings(smoke=4, book=30))
 # V(G_\theta, D^\star) = -\log 4 + 2\, \mathrm{JS}(\mu \,\|\, \nu_\theta),
 # $$
 #
-# so an optimal discriminator turns the game into minimizing the Jensen–Shannon divergence. Chapter 3 shows
-# why that is a problem when $\mu$ and $\nu_\theta$ do not overlap.
+# so an optimal discriminator turns the game into minimizing the Jensen–Shannon divergence. The
+# {ref}`WGAN chapter <ch-wgan>` shows why that is a problem when $\mu$ and $\nu_\theta$ do not overlap.
 #
 # ## Saturation, and the non-saturating loss
 #
@@ -171,7 +171,8 @@ claim(d_fake["nonsaturating"][-50:].mean() > 0.1, "the non-saturating generator 
 # samples the discriminator currently believes, so it can park its mass on a few modes, and the pair can chase
 # each other around the mixture. We train it on three toys and record samples (fixed latents) and metrics from
 # `otgan.metrics.toy_metrics`: modes covered (a mode counts when it gets at least 20% of its fair share of
-# samples within 3 standard deviations) and the fraction of high-quality samples.
+# samples within 3 standard deviations) and the high-quality rate (HQ in the titles below): the fraction of samples
+# within 3 noise standard deviations of the target's support (of a mode's centre, for the mixtures).
 
 # %%
 toy_runs = {}
@@ -220,11 +221,18 @@ claim(rings_rec.metrics[-1]["high_quality"] > 0.8 and share_gen[main_ring] > 0.8
 # HQ does not notice, because every sample on that ring is a good sample. HQ measures fidelity only; the mode
 # count (for the mixtures) and $W_1$ (for every toy) measure coverage.
 #
-# The animation plays the 8-Gaussian run (it needs no kernel: press play). Watch the samples jump between
-# modes rather than spread over all of them.
+# The animation plays the 8-Gaussian run (it needs no kernel: press play). Watch the samples: within a few
+# hundred steps they lie on a ring through all eight modes, but thinly; then they gather into clumps on some of
+# the modes, and the clumps drift. After the first third of the run the count of covered modes moves between
+# {glue:text}`anim_modes_min` and {glue:text}`anim_modes_max` of 8 and never reaches 8 (left panel below): the
+# collapse is partial, and it moves.
 
 # %%
 toy_target, trainer, rec = toy_runs["8gaussians"]
+later = [m["modes_covered"] for s, m in zip(rec.steps, rec.metrics) if s >= toy_steps / 3]
+glue("anim_modes_min", min(later)), glue("anim_modes_max", max(later))
+claim(max(later) < 8 and max(later) - min(later) >= 2,
+      "after the first third of the run the 8-Gaussian GAN never covers all modes, and its mode count moves")
 plotting.animate_samples(rec.frames, rec.steps, toy_target, title="non-saturating GAN,")
 
 # %%
@@ -281,8 +289,8 @@ panel
 # leaving the generator the vanishing gradient of the section above. Both follow the book's protocol
 # ({ref}`ch-comparison`): {glue:text}`gan_budget_min:.0f` CPU-minutes of one thread each, samples from an
 # exponential moving average of the generator's weights, and the same random translation of real and generated
-# digits before the discriminator (DiffAugment); the DCGAN runs under bfloat16 autocast, 1.8 times faster per step
-# on this CPU.
+# digits before the discriminator (DiffAugment). Both run under bfloat16 autocast, which the paired runs of
+# {ref}`ch-benchmarks` found faster and no worse for both (the DCGAN's convolutions gain the most).
 #
 # In the `book` profile the chapter loads the shipped checkpoints; in `smoke` and `full` it trains.
 
@@ -317,8 +325,18 @@ for row, (name, trainer) in enumerate(gans.items()):
                             title=f"{name}, {method}")
 plt.tight_layout()
 plt.show()
+norms = {m: nets.interpolate_latents(z0, z1, 10, m).norm(dim=-1) for m in ("linear", "slerp")}  # (4 paths, 10)
+end = glue("interp_norm_end", float(norms["linear"][:, [0, -1]].mean()))
+lin_mid = glue("interp_norm_mid_linear", float(norms["linear"].min(1).values.mean()))
+slerp_mid = glue("interp_norm_mid_slerp", float(norms["slerp"].min(1).values.mean()))
+claim(lin_mid < 0.8 * end and slerp_mid > 0.95 * end, "linear paths dip in norm, slerp paths keep it");
 
 # %% [markdown]
+# Along these four paths the codes have norm {glue:text}`interp_norm_end:.1f` at the ends (about $\sqrt{100}$);
+# the linear paths dip to {glue:text}`interp_norm_mid_linear:.1f` at their middle, the slerp paths only to
+# {glue:text}`interp_norm_mid_slerp:.1f`. Yet the linear and slerp rows of each generator are hard to tell apart:
+# both maps are smooth, and neither changes much for a shorter code.
+#
 # ### Metrics
 #
 # 1,000 samples of each generator against the 1,000 held-out digits, with the real-vs-real baseline (1,000
@@ -345,6 +363,7 @@ fid_real = glue("fid_real_02", rows["real vs real"]["fid"])
 glue("fid_gan_mlp", rows["gan_mlp"]["fid"]), glue("fid_dcgan", rows["dcgan"]["fid"])
 minutes = {name: glue(f"minutes_{name}", tr.elapsed / 60) for name, tr in gans.items()}
 steps = {name: glue(f"steps_{name}", tr.step) for name, tr in gans.items()}
+claim(abs(minutes["gan_mlp"] - minutes["dcgan"]) < 0.5, "both GANs trained for the same minutes")
 claim(all(h.min() >= 0.01 for h in hist.values()), "both GANs make all ten digits (at least 1% each)")
 claim(hist["dcgan"][rare].max() < 0.05, "the DCGAN rarely draws its two rarest digits")
 glue("ratio_gan_mlp", rows["gan_mlp"]["fid"] / fid_real), glue("ratio_dcgan", rows["dcgan"]["fid"] / fid_real)
@@ -362,9 +381,8 @@ claim(rows["dcgan"]["precision"] < rows["gan_mlp"]["precision"] and rows["dcgan"
 # and little speckle; the DCGAN's strokes are smooth, but more of its digits are malformed (lower precision and
 # density). This FID is computed on the book's own MNIST
 # classifier, not on Inception features: it is not comparable with published Inception-FIDs, and it is very
-# sensitive to blur (see {ref}`ch-metrics`). Both had the same CPU budget ({glue:text}`minutes_gan_mlp:.0f` and
-# {glue:text}`minutes_dcgan:.0f` minutes of training, both under bf16 autocast, which the paired runs of
-# {ref}`ch-benchmarks` found faster and no worse for both); a DCGAN step costs more, so it made
+# sensitive to blur (see {ref}`ch-metrics`). Both had the same CPU budget, {glue:text}`minutes_gan_mlp:.0f` minutes of
+# training each; a DCGAN step costs more, so it made
 # {glue:text}`steps_dcgan:,` steps against the MLP GAN's {glue:text}`steps_gan_mlp:,`. The `full` profile trains
 # longer on full MNIST.
 #
