@@ -300,12 +300,33 @@ glue("gan_budget_min", models.BUDGET_S / 60)
 plotting.sample_grids(gans, seed=SEED, width=6)
 plt.show()
 
+# %% [markdown]
+# The two players' losses during training (the library calls the discriminator the *critic*, as the later
+# chapters do). A discriminator that cannot tell real from fake outputs $D = 1/2$ everywhere and scores
+# $2 \log 2 \approx 1.39$ (the dotted line).
+
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.6))
+last = {}
 for ax, (name, trainer) in zip(axes, gans.items()):
     plotting.plot_losses(trainer.history, ax=ax, window=200, title=f"{name}: losses")
+    ax.axhline(2 * np.log(2), color="gray", ls=":", lw=1)
+    tail = max(1, len(trainer.history["critic loss"]) // 10)  # the last tenth of training
+    last[name] = {k: float(np.mean(trainer.history[k][-tail:])) for k in ("critic loss", "generator loss")}
+    glue(f"{name}_d_loss", last[name]["critic loss"]), glue(f"{name}_g_loss", last[name]["generator loss"])
+    glue(f"{name}_d_fake", float(np.exp(-last[name]["generator loss"])))
 plt.tight_layout()
 plt.show()
+claim(abs(last["gan_mlp"]["critic loss"] - 2 * np.log(2)) < 0.1 and last["dcgan"]["critic loss"] < 1.0
+      and last["dcgan"]["generator loss"] > 2 * last["gan_mlp"]["generator loss"],
+      "the MLP GAN's discriminator ends near chance, the DCGAN's wins");
+
+# %% [markdown]
+# Over the last tenth of training the MLP GAN's discriminator loss is {glue:text}`gan_mlp_d_loss:.2f`, close to
+# chance: the game stays balanced, and its generator's loss $-\log D(G(z))$ of {glue:text}`gan_mlp_g_loss:.2f`
+# means a typical $D(G(z))$ of {glue:text}`gan_mlp_d_fake:.2f`. The DCGAN's discriminator wins: its loss is
+# {glue:text}`dcgan_d_loss:.2f`, and its generator's {glue:text}`dcgan_g_loss:.2f` means a typical $D(G(z))$ of
+# only {glue:text}`dcgan_d_fake:.2f`, in keeping with the DCGAN's far higher FID below.
 
 # %% [markdown]
 # ### Latent interpolation
@@ -353,7 +374,8 @@ for k, (name, m) in enumerate(rows.items()):
     ax.bar(np.arange(10) + (k - 1) * width, m["class_hist"], width, label=name)
 ax.axhline(0.1, color="gray", ls=":")
 ax.set(xlabel="predicted digit", ylabel="fraction of samples", xticks=range(10), title="Class histograms")
-ax.legend()
+ax.set_ylim(0, 1.3 * max(max(m["class_hist"]) for m in rows.values()))  # room above the bars for the legend
+ax.legend(ncol=3, loc="upper center", fontsize=8)
 plt.show()
 hist = {name: np.asarray(rows[name]["class_hist"]) for name in gans}
 rare = np.argsort(hist["dcgan"])[:2]
