@@ -242,7 +242,7 @@ claim(at_half > 0.8, "almost every weight is larger than c/2 in magnitude");
 # single value is safe for every depth. The penalty keeps it near 1 at every layer. At $c = 0.001$ the gradient
 # of the last {glue:text}`clip_underflow_layers` layers is exactly 0 (those points are missing from the log
 # axis): each layer shrinks the differences between inputs about a hundredfold while the biases stay of order
-# $c$, so after six layers every point of both samples has the same activations to float32 precision, the
+# $c$, so after six or seven layers every point of both samples has the same activations in float32, the
 # critic is a constant, and the gradients of the layers above cancel exactly.
 
 # %%
