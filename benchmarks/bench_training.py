@@ -47,6 +47,23 @@ def time_steps(trainers, repeats=REPEATS, warmup=3):
     return [statistics.median(ts) for ts in times]
 
 
+def choice_paragraph(rows):
+    """The paragraph that says which models train in bf16, its numbers taken from ``rows`` (this run's table)."""
+    speed = {r["model"]: r["cpu fp32"] / r["cpu bf16"] for r in rows}
+    others = {m: v for m, v in speed.items() if m not in ("dcgan", "gan_mlp", "sngan_hinge_mlp")}
+    lo, hi = min(others, key=others.get), max(others, key=others.get)
+    dcgan = f"{speed['dcgan']:.2f}x per iteration in this table" if "dcgan" in speed else "more per iteration"
+    return ("**The choice.** bf16 is used where a paired run of the whole budget in each arithmetic "
+            "(`benchmarks/bench_precision_pair.py NAME`) shows it makes more steps and ends no worse: the DCGAN, "
+            f"whose convolutions gain {dcgan} and whose paired run made more steps with a lower FID "
+            "(`precision_pair.md`), and the MLP GAN, whose bf16 run made more steps and reached a lower FID "
+            "(`precision_pair_gan_mlp.md`). The SN-GAN hinge model's three seeds retrained in bf16 made as many "
+            "steps as its float32 seeds and ended no lower (`precision_pair_sngan_hinge_mlp_seeds.md`), so it stays "
+            f"in fp32. The other models range from {others[lo]:.2f}x ({lo}) to {others[hi]:.2f}x ({hi}) per "
+            "iteration here, a ratio that moves between runs on a shared machine; they train in fp32 until paired "
+            "runs of the whole budget are made.")
+
+
 def main(out="benchmarks/training.md", threads=1):
     torch.set_num_threads(threads)
     seed_everything(0)
@@ -86,13 +103,7 @@ def main(out="benchmarks/training.md", threads=1):
               "under autocast too; they train in fp32, because log-domain Sinkhorn at small eps needs float32. "
               "The runs shared the machine with other jobs (two cores); the interleaving makes the ratio fair, the "
               "absolute times are upper bounds.", "",
-              "**The choice.** bf16 is used where a paired run of the whole budget in each arithmetic "
-              "(`benchmarks/bench_precision_pair.py NAME`) shows it makes more steps and ends no worse: the DCGAN, "
-              "whose convolutions gain 1.8x in every run of this script (`precision_pair.md`), and the MLP GAN, whose "
-              "bf16 run made more steps and reached a lower FID (`precision_pair_gan_mlp.md`). The SN-GAN hinge "
-              "model's paired run made as many steps in bf16 as in fp32 (`precision_pair_sngan_hinge_mlp.md`), so it "
-              "stays in fp32. The other MLP models gain 1.0x to 1.4x here, a gain that moves between runs on a "
-              "shared machine; they train in fp32 until their paired runs are made."]
+              choice_paragraph(rows)]
     if not torch.cuda.is_available():
         lines += ["", "No GPU was available for this run; the GPU columns appear when one is."]
     with open(out, "w") as fh:

@@ -108,7 +108,7 @@ if transport is not None and training is not None:
 # ## Sinkhorn to a tolerance
 #
 # How long does each library take to solve an entropic OT problem *to a given accuracy*, and what value does it
-# return? `benchmarks/bench_sinkhorn.py` times, in one run on one CPU thread in float64, the solvers of
+# return? `benchmarks/bench_sinkhorn.py` times, on one CPU thread in float64 (best of 3 runs), the solvers of
 # `otgan.transport.sinkhorn` (epsilon scaling and adaptive over-relaxation, stopping at an L1 marginal error of
 # $10^{-3}$), POT's `sinkhorn_log` and `sinkhorn_epsilon_scaling`, and geomloss's `SamplesLoss("sinkhorn")`
 # (tensorized), on 500 × 500 points in 2-D and in 784-d at $\varepsilon = 10^{-3}$ and $10^{-2}$ times the
@@ -141,6 +141,10 @@ if sinkhorn_json.exists():
     glue("sk_never_meets", ", ".join(never) if never else "none")
     claim(all(ours[c]["meets"] and not ours[c]["warned"] for c in cases),
           "otgan reaches the 1e-3 marginal error in every case, without a warning")
+    same_bias = all(r["value_rel_err"] * ours[c]["value_rel_err"] > 0
+                    and 0.5 <= r["value_rel_err"] / ours[c]["value_rel_err"] <= 2
+                    for c in cases for r in rows if (r["problem"], r["eps_rel"]) == c and r["meets"])
+    claim(same_bias, "every solver that reaches the target is off from the exact cost like otgan, within a factor 2")
     claim(all(not any(r["warned"]) for r in rows if not r["meets"]),
           "the solvers that miss the target do so without a warning")
 
@@ -148,9 +152,10 @@ if sinkhorn_json.exists():
 # Reading it: the otgan solver reaches the target in {glue:text}`sk_otgan_meets` of the
 # {glue:text}`sk_cases` cases and is the fastest of the solvers that reach it in
 # {glue:text}`sk_otgan_fastest` of them; the fastest other solver takes between {glue:text}`sk_ratio_min:.1f`
-# and {glue:text}`sk_ratio_max:.1f` times its time (a factor below 1 means that otgan was slower). Its value is
-# within {glue:text}`sk_otgan_max_value_err:.1%` of the exact OT cost, a gap that is the entropic bias of the
-# chosen $\varepsilon$, the same for every solver that converged. Three things make it fast: epsilon scaling
+# and {glue:text}`sk_ratio_max:.1f` times its time. Its value is
+# within {glue:text}`sk_otgan_max_value_err:.1%` of the exact OT cost, a gap that is mostly the entropic bias of
+# the chosen $\varepsilon$: in every case each solver that reached the target is off in the same direction and by
+# the same order (within a factor of 2 of otgan's gap). Three things make it fast: epsilon scaling
 # (a warm start from large $\varepsilon$), over-relaxation with a factor measured from the first iterations,
 # and, at the target $\varepsilon$, matrix-vector products with a stabilized kernel instead of $n \times m$
 # exponentials per iteration (POT's `sinkhorn_epsilon_scaling` does the last too; its `sinkhorn_log` does not).

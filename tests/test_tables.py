@@ -32,3 +32,17 @@ def test_styled_formats_the_index_too():
     frame = pd.DataFrame({"fid": [20.0, 21.5]}, index=pd.MultiIndex.from_tuples([("noise", 0.0), ("noise", 0.1)]))
     html = tables.styled(frame, index=True).to_html()
     assert "0.000000" not in html and "0.100" in html
+
+
+def test_inline_html_renders_bold_and_code_and_escapes_the_rest():
+    assert tables.inline_html("**no**") == "<b>no</b>"
+    assert tables.inline_html("`emd2` <P, C> & co") == "<code>emd2</code> &lt;P, C&gt; &amp; co"
+    assert tables.inline_html(3) == "3"
+
+
+def test_show_markdown_tables_carry_no_raw_markdown(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    tables.show_markdown("| a | meets |\n|---|---|\n| `x` | **no** |\n")
+    html = shown[0].to_html()
+    assert "<b>no</b>" in html and "<code>x</code>" in html and "**" not in html

@@ -5,6 +5,7 @@ The book's recorded benchmarks are Markdown files (``benchmarks/*.md``). A noteb
 :func:`show_markdown` therefore displays the prose blocks as Markdown and each pipe table as a pandas table
 (HTML), which renders the same in the book, in Jupyter and in Colab.
 """
+import html
 import re
 
 import pandas as pd
@@ -90,6 +91,20 @@ def styled(frame, index=False, precision=3):
     return style if index else style.hide(axis="index")
 
 
+def inline_html(cell):
+    """One cell of a recorded Markdown table as HTML: special characters escaped, then ``**bold**`` and
+    ```code``` made bold and code (a pandas table does not render Markdown, so they would show as raw text).
+
+    Examples
+    --------
+    >>> inline_html("**no** for <P, C>, see `emd2`")
+    '<b>no</b> for &lt;P, C&gt;, see <code>emd2</code>'
+    """
+    text = html.escape(str(cell), quote=False)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
 def show_markdown(text, skip_title=False):
     """Display recorded Markdown ``text`` with its pipe tables as real tables (see the module docstring).
 
@@ -105,6 +120,7 @@ def show_markdown(text, skip_title=False):
         text = text.lstrip().split("\n", 1)[1] if "\n" in text.lstrip() else ""
     for kind, block in split_markdown(text):
         if kind == "table":
-            display(styled(block))
+            block = block.rename(columns=inline_html)
+            display(styled(block.apply(lambda column: column.map(inline_html))))
         else:
             display(Markdown(re.sub(r"^#{1,2} ", "### ", block, flags=re.MULTILINE)))
