@@ -116,7 +116,7 @@ claim(max(sw_run["modes_covered"], gan_run["modes_covered"]) < 8, "neither cover
 glue("toy_steps", toy_steps)
 claim(abs(sw_run["W1"] - gan_run["W1"]) < 0.3 * max(sw_run["W1"], gan_run["W1"]),
       "W1 separates the two far less than the high-quality rate does")
-claim(sw_run["W1"] < gan_run["W1"], "by W1 the SW generator is the closer of the two")
+claim(sw_run["W1"] < gan_run["W1"], "by W1 the SW generator is the closer of the two");
 
 # %% [markdown]
 # The two fail differently. The SW generator spreads its mass around the ring and only slowly concentrates it
@@ -200,7 +200,7 @@ claim(all(n_proj_rows[L]["W1 to target"] < n_proj_rows[L_small]["W1 to target"] 
 claim(n_proj_rows[max(n_proj_rows)]["ms per step"] < 10 * n_proj_rows[L_small]["ms per step"],
       "a thousand times more directions cost far less than a thousand times more time")
 claim(all(row["high quality"] < 0.25 for row in n_proj_rows.values()),
-      "no L resolves the 25 modes: few samples sit inside a mode")
+      "no L resolves the 25 modes: few samples sit inside a mode");
 
 # %% [markdown]
 # Adam gets to the plateau of the loss in about {glue:text}`plateau_adam:,` steps, plain SGD in about
@@ -296,7 +296,7 @@ claim(fid["sw_pixel"] > 1.5 * max(fid["sw_features"], fid["max_sw"]),
 claim(fid["sw_pixel"] > 10 * fid[real_row], "the pixel-SW generator's FID is an order of magnitude above real digits")
 claim(ink["sw_pixel"] < ink[real_row], "its strokes are thinner than real ones (fewer ink pixels)")
 claim(max(fid["sw_features"], fid["max_sw"]) < 0.5 * fid["sw_pixel"],
-      "slicing features or along the most discriminative direction more than halves the FID")
+      "slicing features or along the most discriminative direction more than halves the FID");
 
 # %% [markdown]
 # Pixel $SW_2$ is not blind to blur or noise: it puts the blurred digits at {glue:text}`sw2_blur:.3f` and the
@@ -439,7 +439,7 @@ sup_ratios = [big / small for big, small in zip(sup_values, sup_values[1:])]
 glue("sup_ratio_min", min(sup_ratios))
 glue("sup_ratio_max", max(sup_ratios))
 claim(all(r > 1 for r in sup_ratios), "the trajectories bunch together as alpha halves")
-claim(all(1.5 < r < 3.5 for r in sup_ratios), "the sup-distance shrinks roughly in proportion to alpha")
+claim(all(1.5 < r < 3.5 for r in sup_ratios), "the sup-distance shrinks roughly in proportion to alpha");
 
 # %% [markdown]
 # The trajectories bunch together as $\alpha$ halves, and the sup-distance to the $\alpha_0/8$ trajectory
@@ -499,7 +499,7 @@ claim(final_loss[1.0, None] < 1.5 * final_loss[0.0, None], "moderate noise (a = 
 claim(final_loss[5.0, None] > 3 * final_loss[0.0, None], "large noise (a = 5) keeps the loss high")
 claim(final_norm[5.0, None] > 3 * float(u0.norm()), "without the projection the norm grows several-fold")
 claim(final_norm[5.0, 10.0] <= 10.0 + 1e-3 and final_loss[5.0, 10.0] < final_loss[5.0, None],
-      "the ball keeps the noised iterates bounded")
+      "the ball keeps the noised iterates bounded");
 
 # %% [markdown]
 # A radius smaller than the norm the network needs ($r = 3$, while the free run ends at
@@ -560,7 +560,7 @@ claim(share.get(10, 0.0) < 0.1, "with L = 10 almost every start is stuck in a lo
 claim(all(share[L] <= 0.5 for L in Ls if L < 50) and share[L_max] > 0.5,
       "only with many directions do most starts reach the target")
 claim(all(a <= b for a, b in zip(list(share.values()), list(share.values())[1:])),
-      "the share of starts that reach the target grows with L")
+      "the share of starts that reach the target grows with L");
 
 # %% [markdown]
 # With one or two directions every start drives $SW_L$ to zero without reaching the target (the points only
@@ -633,7 +633,7 @@ for a, (params, loss_k) in trajectories.items():
 claim(np.ptp(list(at_time.values())) < 0.2 * np.mean(list(at_time.values())),
       "at equal time the four runs end close to each other")
 claim(all(at_steps[a] < at_steps[b] for a, b in zip(alphas, alphas[1:])),
-      "at equal number of steps the larger step has the lower loss")
+      "at equal number of steps the larger step has the lower loss");
 
 # %% [markdown]
 # ```{solution-end}

@@ -129,7 +129,7 @@ for cost, row in limits.items():
     claim(abs(row["S_eps, eps = 1e5 x mean cost"] - row["limit value"]) < 0.02 * row["limit value"],
           f"for large eps, S_eps with the {cost} cost tends to {row['limit']}")
 claim(limits["sqeuclidean"]["limit value"] < 0.2 * float(transport.wasserstein(xa, xb, p=2) ** 2),
-      "the squared-cost limit misses most of the difference between the clouds (it sees only the means)")
+      "the squared-cost limit misses most of the difference between the clouds (it sees only the means)");
 
 # %% [markdown]
 # With the squared cost, $S_\varepsilon$ at large $\varepsilon$ is {glue:text}`lim_sq_s:.4f`, the squared
@@ -176,7 +176,7 @@ claim(all(b <= 1.0 for b in f_best), "F_eps never prefers an inflated cloud")
 claim(any(row["argmin_s OT_eps"] > 1.0 for row in shrink_rows.values()),
       "for moderate eps OT_eps prefers a slightly inflated cloud")
 claim(shrink_rows[eps_list[-1]]["argmin_s OT_eps"] == 0.0 and shrink_rows[eps_list[-1]]["argmin_s F_eps"] == 0.0,
-      "for eps above the cost's scale both collapse onto the mean")
+      "for eps above the cost's scale both collapse onto the mean");
 
 # %% [markdown]
 # $OT_\varepsilon$ behaves as in {ref}`ch-ot-primer`: for moderate $\varepsilon$ it is smallest for a slightly
@@ -227,7 +227,7 @@ claim(eps_fit["entropic", 10.0]["radius"] < 0.1 * target_radius, "at eps = 10 th
 claim(all(eps_fit["divergence", e]["radius"] > 0.8 * target_radius for e in eps_values),
       "the debiased divergence never collapses")
 claim(eps_fit["divergence", 10.0]["W1"] > 1.5 * eps_fit["divergence", 0.1]["W1"],
-      "at eps = 10 the divergence leaves the samples spread, far worse than at small eps")
+      "at eps = 10 the divergence leaves the samples spread, far worse than at small eps");
 
 # %% [markdown]
 # Top row: the raw loss keeps the ring at $\varepsilon = 0.1$ and 1 (mean radius
@@ -272,7 +272,7 @@ glue("fd_f", fd)
 glue("fd_envelope", envelope)
 glue("fd_ot", fd_transport)
 claim(abs(fd - envelope) < 1e-6 * max(1.0, abs(fd)), "the derivative of F_eps along D is <P_eps, D>")
-claim(abs(fd_transport - envelope) > 1e-3 * abs(envelope), "OT_eps = <P_eps, C> has another derivative")
+claim(abs(fd_transport - envelope) > 1e-3 * abs(envelope), "OT_eps = <P_eps, C> has another derivative");
 
 # %% [markdown]
 # The derivative of $F_\varepsilon$ is $\langle P_\varepsilon, D \rangle$ to the printed digits
@@ -326,7 +326,7 @@ claim(all(c > 0.9 for c in grad_rows["cosine(grad autodiff, grad envelope)"]), "
 claim(abs(train_rows["autodiff"]["W1 to target"] - train_rows["envelope"]["W1 to target"])
       < 0.25 * max(r["W1 to target"] for r in train_rows.values()), "training with either reaches a similar fit")
 claim(train_rows["envelope"]["ms per step"] < 0.8 * train_rows["autodiff"]["ms per step"],
-      "the envelope version trains in clearly less time")
+      "the envelope version trains in clearly less time");
 
 # %% [markdown]
 # The two are *not* the same gradient (relative difference {glue:text}`rel_005:.2f` at $\varepsilon = 0.05$,
@@ -391,7 +391,7 @@ glue("energy_max_dev", float((energy_fit - 1).abs().max()))
 claim(w1_fit.iloc[0] < 0.5, "with batches of two, minibatch W1 shrinks the model to a fraction of the data's spread")
 claim(all(a < b for a, b in zip(w1_fit, w1_fit.iloc[1:])) and w1_fit.iloc[-1] < 0.99,
       "the W1 bias fades only slowly with m")
-claim(float((energy_fit - 1).abs().max()) < 0.05, "the energy distance gives sigma close to 1 at every batch size")
+claim(float((energy_fit - 1).abs().max()) < 0.05, "the energy distance gives sigma close to 1 at every batch size");
 
 # %% [markdown]
 # With batches of two, SGD on the minibatch $W_1$ shrinks the model to $\sigma =$ {glue:text}`sigma_w1_m2:.2f` of
@@ -459,7 +459,7 @@ glue("trained_ot_modes", ot_t["modes_covered"])
 claim(gan_f["W1"] > 100, "against a frozen discriminator the GAN generator leaves the picture (W1 above 100)")
 claim(ot_f["W1"] < 1.0, "OT-GAN with frozen random features stays around the ring of modes (low W1)")
 claim(ot_t["high_quality"] > ot_f["high_quality"], "training the critic puts more samples inside the modes")
-claim(ot_t["modes_covered"] > ot_f["modes_covered"], "training the critic covers more of the eight modes")
+claim(ot_t["modes_covered"] > ot_f["modes_covered"], "training the critic covers more of the eight modes");
 
 # %% [markdown]
 # Without training, the GAN's generator climbs the fixed logit without end and leaves the picture ($W_1 =$
@@ -715,7 +715,7 @@ div = {s_: float(transport.sinkhorn_divergence(s_ * x, x, eps=10.0, n_iter=500))
 for s_ in shrink_factors:
     print(f"s={s_:.2f}: OT_eps {raw[s_]:.4f}   S_eps {div[s_]:.4f}")
 claim(min(raw, key=raw.get) < 1.0, "the raw OT_eps at eps = 10 is smallest for a shrunken copy")
-claim(min(div, key=div.get) == 1.0 and abs(div[1.0]) < 1e-6, "S_eps is smallest at s = 1, where it is 0")
+claim(min(div, key=div.get) == 1.0 and abs(div[1.0]) < 1e-6, "S_eps is smallest at s = 1, where it is 0");
 
 # %% [markdown]
 # The raw cost is smallest for a shrunken copy ($s < 1$); the divergence is smallest at $s = 1$, where it is 0.

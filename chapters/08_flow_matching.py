@@ -117,7 +117,7 @@ plotting.legend_below(axes[0])
 plt.show()
 glue("cross_ind", crossings["independent"])
 glue("cross_ot", crossings["minibatch OT"])
-claim(crossings["minibatch OT"] < crossings["independent"] / 5, "OT pairs cross far less than random pairs")
+claim(crossings["minibatch OT"] < crossings["independent"] / 5, "OT pairs cross far less than random pairs");
 
 # %% [markdown]
 # The random pairs cross {glue:text}`cross_ind` times, the OT pairs {glue:text}`cross_ot` times (not zero:
@@ -228,7 +228,7 @@ claim(w2("moons", "ot", nfes[-1]) < w2("moons", "independent", nfes[-1])
       and w2("8gaussians", "ot", nfes[-1]) > w2("8gaussians", "independent", nfes[-1]),
       "at the most steps OT is closer on moons and Swiss roll, farther on 8 Gaussians")
 claim(all(final_loss[p, "ot"] < final_loss[p, "independent"] / 5 for p in PAIRS),
-      "OT pairs almost remove the irreducible part of the loss")
+      "OT pairs almost remove the irreducible part of the loss");
 
 # %% [markdown]
 # On every toy the OT coupling gives the straighter paths (straightness
@@ -333,7 +333,7 @@ live = {c: metrics.evaluate(fm.generate_digits(v, otgan.settings(smoke=200, book
 for c, m in live.items():
     print(f"{c}: FID at NFE 4 now {m['fid']:.2f}, stored {mnist_flows[c][1]['by_nfe'][4]['fid']:.2f}")
 claim(all(abs(live[c]["fid"] - mnist_flows[c][1]["by_nfe"][4]["fid"]) < 0.05 * mnist_flows[c][1]["by_nfe"][4]["fid"]
-          for c in live), "the shipped MNIST metrics are reproduced from the shipped weights")
+          for c in live), "the shipped MNIST metrics are reproduced from the shipped weights");
 
 # %% tags=["remove-cell"]
 # the numbers and checks behind the next paragraph
@@ -373,7 +373,7 @@ claim(mnist_flows["ot"][1]["step"] < mnist_flows["independent"][1]["step"],
 claim(min(ind[best["independent"]]["fid"], ot_[best["ot"]]["fid"]) > 5 * reference["fid"],
       "both flows are far from real digits on FID")
 claim(min(by[c][best[c]]["recall"] for c in by) > 0.3, "at their best NFE both flows have a real recall")
-claim(max(by[c][best[c]]["class_tv"] for c in by) < 0.15, "at their best NFE both flows draw every class")
+claim(max(by[c][best[c]]["class_tv"] for c in by) < 0.15, "at their best NFE both flows draw every class");
 
 # %% [markdown]
 # ### Reading
@@ -457,7 +457,7 @@ t0 = time.perf_counter()
 _, by_emd = fm.minibatch_ot(a, b)
 t_emd = time.perf_counter() - t0
 print(f"same pairs: {torch.equal(by_sort, by_emd)}; sort {1e3 * t_sort:.2f} ms, ot.emd {1e3 * t_emd:.0f} ms")
-claim(torch.equal(by_sort, by_emd), "the sorted pairing is the exact OT coupling in 1-D")
+claim(torch.equal(by_sort, by_emd), "the sorted pairing is the exact OT coupling in 1-D");
 
 # %% [markdown]
 # ```{solution-end}
