@@ -868,9 +868,9 @@ shown.style.format({c: "{:.2f}" if c.startswith("W1") else f for c, f in formats
 # The sliced loss does not improve: its high-quality rate goes from {glue:text}`longer8_sliced_HQ_short:.2f` to
 # {glue:text}`longer8_sliced_HQ_long:.2f` (worst seed {glue:text}`longer8_sliced_HQ_long_min:.2f`) and its $W_1$
 # from {glue:text}`longer8_sliced_W1_floor_short:.2f` to {glue:text}`longer8_sliced_W1_floor_long:.2f` times the
-# floor ({glue:text}`longer8_sliced_seeds:.0f` seeds). Its modes stay wider than the target's at twice the steps,
-# as the measurement below predicts: the loss's expected minibatch value is lower at its trained generator than at
-# the data, so SGD has no reason to sharpen them.
+# floor ({glue:text}`longer8_sliced_seeds:.0f` seeds). Twice the steps leave as many of its samples outside the
+# modes, as the measurement below predicts: the loss's expected minibatch value is lower at its trained generator
+# than at the data, so SGD is not drawn to the sharp target.
 
 # %% [markdown]
 # **Why the Sinkhorn divergence draws a ring.** More steps do not help it, and the reason is measurable. The
