@@ -27,26 +27,18 @@ def test_every_glue_role_has_a_glue_call(name):
     assert used <= glued, f"{name}: roles without a glue() call: {sorted(used - glued)}"
 
 
-def _code_cells(text):
-    """The code cells of a py:percent chapter, as source strings."""
-    cells, current, code = [], [], False
-    for line in text.split("\n") + ["# %%"]:
-        if line.startswith("# %%"):
-            if code:
-                cells.append("\n".join(current))
-            current, code = [], "[markdown]" not in line
-        else:
-            current.append(line)
-    return cells
-
-
 @pytest.mark.parametrize("name", sorted(p.stem for p in CHAPTERS.glob("[0-9]*.py")))
 def test_no_cell_prints_the_value_of_its_last_check(name):
     """A cell that ends with a bare ``claim(...)`` or ``glue(...)`` shows its return value ("True", a number) under
     the cell on the page; the chapters end such cells with a semicolon."""
     import ast
 
-    for src in _code_cells((CHAPTERS / f"{name}.py").read_text()):
+    import jupytext
+
+    for cell in jupytext.read(CHAPTERS / f"{name}.py").cells:
+        if cell.cell_type != "code":
+            continue
+        src = cell.source
         tree = ast.parse(src)
         last = tree.body[-1] if tree.body else None
         if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) \
