@@ -240,7 +240,7 @@ claim(at_half > 0.8, "almost every weight is larger than c/2 in magnitude");
 # (Gulrajani et al., Fig. 1b). Each factor of 10 in $c$ multiplies the gradient by many orders of magnitude,
 # since it scales every one of the nine layers: it vanishes for small $c$ and explodes for large $c$, and no
 # single value is safe for every depth. The penalty keeps it near 1 at every layer. At $c = 0.001$ the gradient
-# of the last {glue:text}`clip_underflow_layers` layers is exactly 0 (those points are missing from the log
+# of the last {glue:text}`clip_zero_layers` layers is exactly 0 (those points are missing from the log
 # axis): each layer shrinks the differences between inputs about a hundredfold while the biases stay of order
 # $c$, so after six or seven layers every point of both samples has the same activations in float32, the
 # critic is a constant, and the gradients of the layers above cancel exactly.
@@ -250,7 +250,7 @@ swiss = data.toy("swissroll")
 xs, ys = swiss.sample(512, seed=SEED), swiss.sample(512, seed=SEED + 1) + torch.randn(512, 2)
 deep = (128,) * 8
 fig, ax = plt.subplots(figsize=(7, 3.6))
-underflow = {}
+zero_layers = {}
 for label, method, strength in [("clip c=0.1", "clip", 0.1), ("clip c=0.01", "clip", 0.01),
                                 ("clip c=0.001", "clip", 0.001), ("gradient penalty", "gp", 10.0)]:
     torch.manual_seed(SEED)
@@ -259,14 +259,14 @@ for label, method, strength in [("clip c=0.1", "clip", 0.1), ("clip c=0.01", "cl
     loss = loss_fn(critic, xs, ys)
     g = lipschitz.layer_gradient_norms(critic, loss[0] if isinstance(loss, tuple) else loss)
     norms = np.array(list(g.values()))
-    underflow[label] = int((norms == 0).sum())  # exactly 0 (the critic is constant in float32): not drawable on a log axis
+    zero_layers[label] = int((norms == 0).sum())  # exactly 0 (the critic is constant in float32): not drawable on a log axis
     ax.semilogy(range(1, len(g) + 1), np.where(norms > 0, norms, np.nan), "o-", label=label)
 ax.set(xlabel="layer (1 = input)", ylabel=r"$\|\partial \mathcal{L} / \partial W_l\|$",
        title="Gradient norms through a 9-layer critic")
 ax.legend()
 plt.show()
-glue("clip_underflow_layers", underflow["clip c=0.001"])
-claim(underflow["clip c=0.001"] > 0 and underflow["gradient penalty"] == 0,
+glue("clip_zero_layers", zero_layers["clip c=0.001"])
+claim(zero_layers["clip c=0.001"] > 0 and zero_layers["gradient penalty"] == 0,
       "at c = 0.001 the top layers' gradients are exactly 0 in float32; the penalty's never are");
 
 # %% [markdown]
