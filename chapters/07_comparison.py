@@ -840,8 +840,7 @@ claim(longer8_targets.loc["sn-hinge", "all"] and not targets8.loc["sn-hinge", "a
       "at twice the long runs' steps SN hinge meets all three 8-Gaussian targets, which it missed at five times")
 claim(longer8_table.loc["sn-hinge", "W1/floor long"] < longer8_table.loc["sn-hinge", "W1/floor short"],
       "twice the steps lowers SN hinge's W1 on 8 Gaussians")
-sn8_ratios = [r["W1"] / toy_data["floor"]["8gaussians"][r["seed"]] for r in longer_data["rows"]
-              if (r["toy"], r["loss"]) == ("8gaussians", "sn-hinge")]
+sn8_ratios = comparison.long_per_seed(longer_data, toy_data, toy="8gaussians").loc[["sn-hinge"], "W1/floor long"]
 glue("longer8_sn_w1_lo", min(sn8_ratios)), glue("longer8_sn_w1_hi", max(sn8_ratios))
 glue("longer8_sn_w1_over", sum(x > 2 for x in sn8_ratios))
 claim(longer8_table.loc["sn-hinge", "W1/floor long"] > 1.9 and sum(x > 2 for x in sn8_ratios) >= 1,

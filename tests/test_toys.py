@@ -344,6 +344,11 @@ def test_long_summary_averages_seeds_each_against_its_own_floor_and_keeps_the_wo
     assert gp["W1/floor long"] == pytest.approx((0.12 / 0.1 + 0.3 / 0.2) / 2)  # each seed over its own floor
     assert gp["W1/floor short"] == pytest.approx((3.0 + 1.0) / 2)
     assert comparison.long_summary({"toy": "25gaussians", "steps": 100, "rows": []}, table).empty
+    seeds = comparison.long_per_seed(long, table).loc[["wgan-gp"]]  # the rows the mean is over
+    assert list(seeds["seed"]) == [0, 1] and list(seeds["modes long"]) == [25, 22]
+    assert list(seeds["W1/floor long"]) == pytest.approx([0.12 / 0.1, 0.3 / 0.2])
+    assert seeds["W1/floor long"].mean() == pytest.approx(gp["W1/floor long"])
+    assert comparison.long_per_seed({"toy": "25gaussians", "steps": 100, "rows": []}, table).empty
 
 
 def _long_table():

@@ -97,26 +97,24 @@ def toy_summary(table=None):
     return summary, numbers
 
 
-def long_summary(long=None, table=None, toy=None):
-    """The long runs of :func:`otgan.toys.long_runs` on one toy beside the table's runs of the same (toy, loss, seed): modes
-    covered, high-quality rate and exact W1 as a multiple of each seed's floor, after the table's steps and after
-    the long runs' steps, averaged over the seeds the long runs have, with the long runs' worst seed and the
-    minutes of a long run.
+def long_per_seed(long=None, table=None, toy=None):
+    """Each long run of :func:`otgan.toys.long_runs` on one toy beside the table's run of the same (toy, loss,
+    seed), one row per run: modes covered, high-quality rate and exact W1 as a multiple of that seed's floor, after
+    the table's steps (``short``) and the long runs' steps (``long``), and the minutes of the long run.
 
     Parameters
     ----------
     long, table : dict, optional
         Default :func:`otgan.toys.load_long` and :func:`otgan.toys.load_table`.
     toy : str, optional
-        The toy whose long runs are summarized (default :data:`otgan.toys.LONG_TOY`, 25 Gaussians).
+        The toy whose long runs are listed (default :data:`otgan.toys.LONG_TOY`, 25 Gaussians).
 
     Returns
     -------
     DataFrame
-        Indexed by loss name (:data:`TOY_LOSSES` order, the losses with a long run), float columns ``seeds``,
-        ``modes short``, ``modes long``, ``modes long min``, ``HQ short``, ``HQ long``, ``HQ long min``,
-        ``W1/floor short``, ``W1/floor long``, ``minutes long`` (means over seeds except ``seeds`` and the
-        minima; the short columns are NaN where the table has no row of those seeds).
+        Indexed by loss name (one row per seed, in the long runs' order), float columns ``seed``, ``modes short``,
+        ``modes long``, ``HQ short``, ``HQ long``, ``W1/floor short``, ``W1/floor long``, ``minutes long`` (the
+        short columns are NaN where the table has no row of that seed).
     """
     long = long or toys.load_long()
     table = table or toys.load_table()
@@ -131,15 +129,40 @@ def long_summary(long=None, table=None, toy=None):
         short = next((t for t in table["rows"] if (t["toy"], t["loss"], t["seed"]) == (name, r["loss"], r["seed"])),
                      None)
         floor = _seed_floor(floors, r["seed"])
-        per_seed.append({"loss": r["loss"], "modes short": short and short.get("modes_covered"),
+        per_seed.append({"loss": r["loss"], "seed": r["seed"], "modes short": short and short.get("modes_covered"),
                          "modes long": r.get("modes_covered"), "HQ short": short and short["high_quality"],
                          "HQ long": r["high_quality"], "W1/floor short": short and short["W1"] / floor,
                          "W1/floor long": r["W1"] / floor, "minutes long": r["ms per step"] * r["steps"] / 60000})
-    columns = ["seeds", "modes short", "modes long", "modes long min", "HQ short", "HQ long", "HQ long min",
-               "W1/floor short", "W1/floor long", "minutes long"]
+    columns = ["seed", "modes short", "modes long", "HQ short", "HQ long", "W1/floor short", "W1/floor long",
+               "minutes long"]
     if not per_seed:
         return pd.DataFrame(columns=columns, dtype=float).rename_axis("loss")
-    frame = pd.DataFrame(per_seed).set_index("loss").astype(float)
+    return pd.DataFrame(per_seed).set_index("loss")[columns].astype(float)
+
+
+def long_summary(long=None, table=None, toy=None):
+    """The long runs of :func:`long_per_seed` averaged over the seeds each loss has: modes covered, high-quality
+    rate and exact W1 as a multiple of each seed's own floor, after the table's steps and after the long runs'
+    steps, with the long runs' worst seed and the minutes of a long run.
+
+    Parameters
+    ----------
+    long, table, toy
+        As in :func:`long_per_seed`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by loss name (:data:`TOY_LOSSES` order, the losses with a long run), float columns ``seeds``,
+        ``modes short``, ``modes long``, ``modes long min``, ``HQ short``, ``HQ long``, ``HQ long min``,
+        ``W1/floor short``, ``W1/floor long``, ``minutes long`` (means over seeds except ``seeds`` and the
+        minima; the short columns are NaN where the table has no row of those seeds).
+    """
+    columns = ["seeds", "modes short", "modes long", "modes long min", "HQ short", "HQ long", "HQ long min",
+               "W1/floor short", "W1/floor long", "minutes long"]
+    frame = long_per_seed(long, table, toy).drop(columns="seed")
+    if frame.empty:
+        return pd.DataFrame(columns=columns, dtype=float).rename_axis("loss")
     grouped = frame.groupby(level="loss")
     out = grouped.mean()
     out["seeds"] = grouped.size().astype(float)
