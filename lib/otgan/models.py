@@ -379,7 +379,7 @@ VARIANTS = {spec.name: spec for spec in [
     iteration the protocol's second slowest; at half the width an iteration takes about half the time here (109
     against 202 ms, one thread), so the same 20 minutes buy about twice the steps. It asks whether the wider net or
     the steps matter more within the budget. Measured (seed 0): 14,052 steps against 7,189, FID 125.3 against
-    131.6, inside the spread of the base model's seeds (131.6 to 155.8)."""),
+    131.6, below the base model's three seeds (131.6 to 155.8) by less than their spread."""),
     replace(REGISTRY["cramer_mlp"], name="cramer_mlp_h256", hidden=256, doc="""``cramer_mlp`` with one change:
     hidden layers of 256 units instead of 512, in generator and critic (an iteration takes 106 against 235 ms
     here, one thread), so the same 20 minutes buy about twice the steps. Measured (seed 0): 10,860 steps against
