@@ -449,7 +449,6 @@ step_gain = {base: narrow[name].step / trainers[base].step for base, name in WID
 fid_change = {base: narrow_metrics[name]["fid"] / results[base][0]["fid"] - 1 for base, name in WIDTH_PAIRS.items()}
 for base in WIDTH_PAIRS:
     glue(f"cmp_width_{base}_steps", step_gain[base]), glue(f"cmp_width_{base}_fid", 100 * fid_change[base])
-    glue(f"cmp_width_{base}_ratio", narrow_metrics[WIDTH_PAIRS[base]]["fid"] / reference["fid"])
 glue("cmp_width_steps_lo", min(step_gain.values())), glue("cmp_width_steps_hi", max(step_gain.values()))
 claim(min(step_gain.values()) > 1.4, "half the width buys at least 1.4 times the steps for each of the three models")
 narrow_ratio = {name: m["fid"] / reference["fid"] for name, m in narrow_metrics.items()}
