@@ -248,6 +248,24 @@ def test_longer_runs_train_twice_the_long_steps_in_their_own_file(tmp_data, monk
         toys.longer_runs(toys_=("swissroll",))
 
 
+def test_longer_batch_run_changes_only_the_batch_and_keeps_its_own_file(tmp_data, monkeypatch):
+    """The longer run at a larger batch: trained with the named batch, its config the recipe's but for the batch,
+    its generator shipped, kept on a second call; a row of another batch is not taken for it."""
+    calls = []
+    train = toys.train
+    monkeypatch.setattr(toys, "train", lambda *a, **k: calls.append((a[:3], k.get("batch_size"))) or train(*a, **k))
+    monkeypatch.setattr(toys, "LONGER_BATCH", {"toy": "8gaussians", "loss": "sliced", "batch_size": 64})
+    runs = toys.longer_batch_runs(log=lambda *a: None)
+    assert calls == [(("8gaussians", "sliced", toys.longer_steps()), 64)]
+    (row,) = runs["rows"]
+    assert row["config"] == {**toys.recipe_config("8gaussians", "sliced", row["lr"]), "batch_size": 64}
+    assert toys.load_longer_batch() == runs
+    assert os.path.exists(toys.data_path("toys/longer_batch/8gaussians_sliced.pt"))
+    assert toys.longer_batch_runs(log=lambda *a: None) == runs and len(calls) == 1  # resumed: nothing retrained
+    monkeypatch.setattr(toys, "LONGER_BATCH", {"toy": "8gaussians", "loss": "sliced", "batch_size": 32})
+    assert toys.longer_batch_runs(log=lambda *a: None)["rows"][0]["config"]["batch_size"] == 32 and len(calls) == 2
+
+
 def test_batch_runs_train_each_batch_once_with_only_the_batch_changed(tmp_data, monkeypatch):
     """The batch study: one row per batch, each trained with the recipe and that batch (its config says so and
     nothing else differs), kept on a second call; bad arguments name themselves."""
