@@ -260,7 +260,10 @@ def test_longer_batch_run_changes_only_the_batch_and_keeps_its_own_file(tmp_data
     (row,) = runs["rows"]
     assert row["config"] == {**toys.recipe_config("8gaussians", "sliced", row["lr"]), "batch_size": 64}
     assert toys.load_longer_batch() == runs
-    assert os.path.exists(toys.data_path("toys/longer_batch/8gaussians_sliced.pt"))
+    model = toys.load_long_model("sliced", "8gaussians", batch_size=64)
+    assert model.row == row and model.config["batch_size"] == 64 and model.sample(4).shape == (4, 2)
+    with pytest.raises(ValueError, match="toys-longer-batch"):  # shipped at 64, asked at another batch
+        toys.load_long_model("sliced", "8gaussians", batch_size=128)
     assert toys.longer_batch_runs(log=lambda *a: None) == runs and len(calls) == 1  # resumed: nothing retrained
     monkeypatch.setattr(toys, "LONGER_BATCH", {"toy": "8gaussians", "loss": "sliced", "batch_size": 32})
     assert toys.longer_batch_runs(log=lambda *a: None)["rows"][0]["config"]["batch_size"] == 32 and len(calls) == 2

@@ -685,22 +685,27 @@ def minibatch_preference(loss, sample, toy, n=256, trials=50, seed=0):
                       trials=trials, seed=seed)
 
 
-def load_long_model(loss, toy=LONG_TOY, longer=False):
+def load_long_model(loss, toy=LONG_TOY, longer=False, batch_size=None):
     """The generator of seed 0's long run (``data/toys/long/<toy>_<loss>.pt``; with ``longer``, of
-    :func:`longer_runs`, ``data/toys/longer/``) in a :class:`Trainer` of its recipe, with its measured row as
-    ``trainer.row``."""
-    subdir, command = ("longer", LONGER_COMMAND) if longer else ("long", LONG_COMMAND)
+    :func:`longer_runs`, ``data/toys/longer/``; with ``batch_size``, the batch of :data:`LONGER_BATCH`, of
+    :func:`longer_batch_runs`, ``data/toys/longer_batch/``) in a :class:`Trainer` of its recipe (at that batch),
+    with its measured row as ``trainer.row``."""
+    if batch_size is not None:
+        subdir, command = "longer_batch", LONGER_BATCH_COMMAND
+    else:
+        subdir, command = ("longer", LONGER_COMMAND) if longer else ("long", LONG_COMMAND)
     ck = load_checkpoint(data_path(f"{SUBDIR}/{subdir}/{toy}_{loss}.pt", make=command))
-    trainer = _recipe_trainer(toy, loss, ck, f"the {subdir} run of {loss} on {toy} was made", command)
+    trainer = _recipe_trainer(toy, loss, ck, f"the {subdir} run of {loss} on {toy} was made", command,
+                              batch_size=batch_size)
     _load_generator(trainer, ck["generator"])
     trainer.step, trainer.row = ck["step"], ck["row"]
     return trainer
 
 
-def _recipe_trainer(toy, loss, ck, what, command):
-    """A CPU trainer of today's recipe for the shipped file ``ck``; a file made with another recipe is a ValueError
-    that names ``command``."""
-    trainer = build(toy, loss, ck["config"]["lr"], device="cpu")
+def _recipe_trainer(toy, loss, ck, what, command, batch_size=None):
+    """A CPU trainer of today's recipe (at ``batch_size``, if given) for the shipped file ``ck``; a file made with
+    another recipe is a ValueError that names ``command``."""
+    trainer = build(toy, loss, ck["config"]["lr"], device="cpu", batch_size=batch_size)
     if ck["config"] != trainer.config:
         raise ValueError(f"{what} with another recipe: remake it with `{command}`")
     return trainer
