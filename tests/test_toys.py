@@ -248,25 +248,31 @@ def test_longer_runs_train_twice_the_long_steps_in_their_own_file(tmp_data, monk
         toys.longer_runs(toys_=("swissroll",))
 
 
-def test_longer_batch_run_changes_only_the_batch_and_keeps_its_own_file(tmp_data, monkeypatch):
-    """The longer run at a larger batch: trained with the named batch, its config the recipe's but for the batch,
-    its generator shipped, kept on a second call; a row of another batch is not taken for it."""
+def test_large_batch_runs_change_only_the_batch_and_keep_one_file_per_batch(tmp_data, monkeypatch):
+    """The large-batch study: each job trained at each of its batches, its config the recipe's but for the batch,
+    one file per batch, seed 0's generator shipped, kept on a second call; bad arguments name themselves."""
     calls = []
     train = toys.train
     monkeypatch.setattr(toys, "train", lambda *a, **k: calls.append((a[:3], k.get("batch_size"))) or train(*a, **k))
-    monkeypatch.setattr(toys, "LONGER_BATCH", {"toy": "8gaussians", "loss": "sliced", "batch_size": 64})
-    runs = toys.longer_batch_runs(log=lambda *a: None)
-    assert calls == [(("8gaussians", "sliced", toys.longer_steps()), 64)]
-    (row,) = runs["rows"]
+    runs = toys.large_batch_runs({("8gaussians", "sliced"): (64, 32)}, log=lambda *a: None)
+    assert sorted(calls) == [(("8gaussians", "sliced", toys.longer_steps()), 32),
+                             (("8gaussians", "sliced", toys.longer_steps()), 64)]
+    assert set(runs) == {32, 64}
+    (row,) = runs[64]["rows"]
     assert row["config"] == {**toys.recipe_config("8gaussians", "sliced", row["lr"]), "batch_size": 64}
-    assert toys.load_longer_batch() == runs
+    assert toys.load_batch_runs(64) == runs[64] and toys.load_batch_runs(32)["rows"][0]["config"]["batch_size"] == 32
+    assert sorted(os.listdir(os.path.join(tmp_data, "toys", "batches"))) == ["b32", "b32.json", "b32.json.lock",
+                                                                             "b64", "b64.json", "b64.json.lock"]
     model = toys.load_long_model("sliced", "8gaussians", batch_size=64)
     assert model.row == row and model.config["batch_size"] == 64 and model.sample(4).shape == (4, 2)
-    with pytest.raises(ValueError, match="toys-longer-batch"):  # shipped at 64, asked at another batch
-        toys.load_long_model("sliced", "8gaussians", batch_size=128)
-    assert toys.longer_batch_runs(log=lambda *a: None) == runs and len(calls) == 1  # resumed: nothing retrained
-    monkeypatch.setattr(toys, "LONGER_BATCH", {"toy": "8gaussians", "loss": "sliced", "batch_size": 32})
-    assert toys.longer_batch_runs(log=lambda *a: None)["rows"][0]["config"]["batch_size"] == 32 and len(calls) == 2
+    assert toys.large_batch_runs({("8gaussians", "sliced"): (64,)}, log=lambda *a: None)[64] == runs[64]
+    assert len(calls) == 2  # resumed: nothing retrained
+    with pytest.raises(FileNotFoundError, match="toys-batches"):
+        toys.load_batch_runs(128)
+    with pytest.raises(ValueError, match="batch_size"):
+        toys.load_batch_runs(0)
+    with pytest.raises(ValueError, match="jobs"):
+        toys.large_batch_runs({})
 
 
 def test_batch_runs_train_each_batch_once_with_only_the_batch_changed(tmp_data, monkeypatch):

@@ -7,7 +7,7 @@
     python -m otgan.reproduce --profile book --only toys-long --seed 1 2   # ... and its other training seeds
     python -m otgan.reproduce --profile book --only toys-longer  # toys.LONGER (WGAN-GP, sliced; SN hinge, sliced on 8 Gaussians) at 2x the long steps
     python -m otgan.reproduce --profile book --only toys-batch  # the sliced loss on 8 Gaussians at three batches
-    python -m otgan.reproduce --profile book --only toys-longer-batch  # toys.LONGER_BATCH: sliced, 25 Gaussians, batch 8,192
+    python -m otgan.reproduce --profile book --only toys-batches --seed 0 1 2  # toys.LARGE_BATCHES (a GPU's batches)
     python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
     python -m otgan.reproduce --profile book --only lr-sweep --jobs 2  # the MNIST learning-rate sweep
 
@@ -110,7 +110,7 @@ def run_jobs(commands, logs, n_jobs=2, poll_s=1.0):
 
 
 #: The ``--only`` names that are not MNIST models: the studies this command also runs.
-STUDIES = ("lr-sweep", "toys", "toys-long", "toys-longer", "toys-longer-batch", "toys-batch", "flow")
+STUDIES = ("lr-sweep", "toys", "toys-long", "toys-longer", "toys-batches", "toys-batch", "flow")
 
 
 def main(argv=None):
@@ -169,10 +169,9 @@ def main(argv=None):
     if args.only is None or "toys-longer" in args.only:  # toys.LONGER at twice the long runs' steps
         longer = toys.longer_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
         print(f"toys-longer: {len(longer['rows'])} runs of {longer['steps']} steps")
-    if args.only is None or "toys-longer-batch" in args.only:  # toys.LONGER_BATCH: one longer run at a larger batch
-        runs = toys.longer_batch_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
-        print(f"toys-longer-batch: {len(runs['rows'])} runs of {runs['steps']} steps at batch "
-              f"{toys.LONGER_BATCH['batch_size']}")
+    if args.only is None or "toys-batches" in args.only:  # toys.LARGE_BATCHES: the longer runs at larger batches
+        runs = toys.large_batch_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
+        print("toys-batches: " + ", ".join(f"{len(r['rows'])} runs at batch {b}" for b, r in runs.items()))
     if args.only is None or "toys-batch" in args.only:  # the sliced loss at three batch sizes (after the table)
         study = toys.batch_runs()
         print(f"toys-batch: {study['loss']} on {study['toy']} at batches "

@@ -27,6 +27,7 @@ from .data import toy as make_toy
 from .metrics import toy_metrics
 from .minibatch import preference
 from .runtime import data_path, profile, seed_everything, settings
+from .runtime import device as default_device
 from .training import SampleRecorder, Trainer
 from .transport import wasserstein
 
@@ -153,6 +154,8 @@ def build(toy, loss, lr, device=None, batch_size=None):
     loss : str
         One of :data:`LOSSES`.
     lr : float
+    device : str or torch.device, optional
+        Default :func:`otgan.runtime.device`: the GPU when there is one (the large-batch study), else the CPU.
     batch_size : int, optional
         Replaces the recipe's batch (:func:`batch_runs`); the config records it.
 
@@ -194,7 +197,7 @@ def build(toy, loss, lr, device=None, batch_size=None):
                    opt_critic=None if d is None else _optimizer(d.parameters(), recipe, lr),
                    batch_size=config["batch_size"],
                    n_critic=recipe["n_critic"], n_generator=recipe.get("n_generator", 1), critic_hooks=hooks,
-                   config=config, device=device, ema=EMA, lr_decay=LR_DECAY)
+                   config=config, device=default_device() if device is None else device, ema=EMA, lr_decay=LR_DECAY)
 
 
 def n_eval():
@@ -503,7 +506,7 @@ def longer_runs(toys_=None, seeds=(0,), shard=(0, 1), log=print):
 
 
 def _recorded_runs(losses_, toys_, seeds, shard, log, n_steps, file, subdir, batch_size=None):
-    """The jobs of :func:`long_runs`, :func:`longer_runs` and :func:`longer_batch_runs`: ``n_steps`` per run (at
+    """The jobs of :func:`long_runs`, :func:`longer_runs` and :func:`large_batch_runs`: ``n_steps`` per run (at
     ``batch_size`` instead of the recipe's batch, if given), rows in ``file``, seed 0's generator in
     ``data/toys/<subdir>/``."""
     k, n = shard
@@ -521,7 +524,7 @@ def _recorded_runs(losses_, toys_, seeds, shard, log, n_steps, file, subdir, bat
     lrs = table["lrs"]
     cost = {(r["toy"], r["loss"]): r["ms per step"] for r in table["rows"]}  # cheapest first
     path = data_path(file)
-    os.makedirs(os.path.join(os.path.dirname(path), subdir), exist_ok=True)
+    os.makedirs(data_path(f"{SUBDIR}/{subdir}"), exist_ok=True)
 
     def current(stored):
         ok = stored and stored.get("profile") == profile() and stored.get("steps") == n_steps
@@ -544,6 +547,7 @@ def _recorded_runs(losses_, toys_, seeds, shard, log, n_steps, file, subdir, bat
         lr = lrs.get(loss, _shipped_lr(loss))
         t0 = time.perf_counter()
         trainer, row, _ = train(toy, loss, n_steps, lr, seed=seed, batch_size=batch_size)
+        row = {**row, "device": trainer.device.type}  # "ms per step" is the time on this device
         if seed == 0:
             save_checkpoint(data_path(f"{SUBDIR}/{subdir}/{toy}_{loss}.pt"),
                             {"config": trainer.config, "step": trainer.step, "row": row, "generator_kind": "sampler",
@@ -577,33 +581,51 @@ def load_longer():
     return _read(data_path(LONGER_FILE, make=LONGER_COMMAND))
 
 
-#: The longer run of one (toy, loss) at a larger batch, nothing else changed: the sliced loss on 25 Gaussians,
-#: which covers all 25 modes at its recipe's batch of 4,096 but with modes a little too wide (high-quality rate
-#: 0.79 at 40,000 steps, seeds 0-2). Its minibatch bias shrinks with the batch (:data:`BATCH_STUDY`: on 8
-#: Gaussians 0.82 at 4,096 and 0.84 at 8,192 after 4,000 steps): does twice the batch sharpen the 25 modes?
-LONGER_BATCH = {"toy": "25gaussians", "loss": "sliced", "batch_size": 8192}
-LONGER_BATCH_FILE = "toys/longer_batch.json"
-LONGER_BATCH_COMMAND = "python -m otgan.reproduce --profile book --only toys-longer-batch"
+#: The large-batch study: the critic-free losses, whose minibatch bias shrinks as the batch grows, trained for
+#: :func:`longer_steps` at batches beyond their recipe's, nothing else changed; ``(toy, loss) -> batches``. The sliced
+#: loss covers all 25 modes at its recipe's 4,096 but with modes a little too wide (high-quality rate 0.79 at 40,000
+#: steps, seeds 0-2) and stops at 0.85 on 8 Gaussians; the Sinkhorn divergence's recipe batch is 256 (HQ 0.58 on 8
+#: Gaussians). On a CPU, 8,192 is the largest batch affordable (about 90 minutes for 40,000 steps of the sliced
+#: loss); the larger ones are a GPU's (``python -m otgan.reproduce --profile book --only toys-batches``). Measured on
+#: one H200, one process alone: 4.7 ms per step for the sliced loss at 8,192 and 7.3 at 32,768, 40.5 for the
+#: Sinkhorn divergence at 2,048 (its 30 iterations are many small kernels), so 40,000 steps take 3, 5 and 27
+#: minutes; six processes sharing the GPU finished none of their runs in 7 minutes: run them one at a time.
+LARGE_BATCHES = {("25gaussians", "sliced"): (8192, 32768), ("8gaussians", "sliced"): (32768,),
+                 ("8gaussians", "sinkhorn"): (2048,)}
+BATCHES_COMMAND = "python -m otgan.reproduce --profile book --only toys-batches"
 
 
-def longer_batch_runs(seeds=(0,), shard=(0, 1), log=print):
-    """The :func:`longer_runs` job of :data:`LONGER_BATCH` (its toy and loss, :func:`longer_steps`) at the batch it
-    names instead of the recipe's, recorded in ``data/toys/longer_batch.json`` (:data:`LONGER_BATCH_FILE`), seed
-    0's generator shipped in ``data/toys/longer_batch/<toy>_<loss>.pt``; resumable like :func:`long_runs`.
+def batch_file(batch_size):
+    """The file of the large-batch runs at ``batch_size``: ``toys/batches/b<batch_size>.json``."""
+    return f"toys/batches/b{positive(batch_size, 'batch_size', integer=True)}.json"
+
+
+def large_batch_runs(jobs=None, seeds=(0,), shard=(0, 1), log=print):
+    """Train each (toy, loss) of ``jobs`` (default :data:`LARGE_BATCHES`) at each of its batches for
+    :func:`longer_steps`, with the recipe and learning rate of the table but that batch, once per seed of ``seeds``.
+    The rows of one batch are recorded in ``data/toys/batches/b<batch>.json`` (:func:`batch_file`), seed 0's
+    generator in ``data/toys/batches/b<batch>/<toy>_<loss>.pt``; resumable like :func:`long_runs`, and
+    ``shard=(k, n)`` splits the seeds of each job.
 
     Returns
     -------
     dict
-        ``{"profile", "steps", "rows"}``; each row's ``config`` records the batch.
+        ``batch -> {"profile", "steps", "rows"}``; each row's ``config`` records its batch.
     """
-    spec = LONGER_BATCH
-    return _recorded_runs((spec["loss"],), (spec["toy"],), seeds, shard, log, longer_steps(), LONGER_BATCH_FILE,
-                          "longer_batch", batch_size=spec["batch_size"])
+    jobs = LARGE_BATCHES if jobs is None else jobs
+    if not jobs:
+        raise ValueError("jobs must name at least one (toy, loss) with its batches, got none")
+    out = {}
+    for (toy, loss), batches in jobs.items():
+        for batch in batches:
+            out[batch] = _recorded_runs((loss,), (toy,), seeds, shard, log, longer_steps(), batch_file(batch),
+                                        f"batches/b{batch}", batch_size=batch)
+    return out
 
 
-def load_longer_batch():
-    """The runs of :func:`longer_batch_runs` (``data/toys/longer_batch.json``); a missing file names the command."""
-    return _read(data_path(LONGER_BATCH_FILE, make=LONGER_BATCH_COMMAND))
+def load_batch_runs(batch_size):
+    """The large-batch runs at ``batch_size`` (:func:`large_batch_runs`); a missing file names the command."""
+    return _read(data_path(batch_file(batch_size), make=BATCHES_COMMAND))
 
 
 #: The batch study (:func:`batch_runs`): the sliced loss on 8 Gaussians at these batches, everything else its recipe.
@@ -687,11 +709,11 @@ def minibatch_preference(loss, sample, toy, n=256, trials=50, seed=0):
 
 def load_long_model(loss, toy=LONG_TOY, longer=False, batch_size=None):
     """The generator of seed 0's long run (``data/toys/long/<toy>_<loss>.pt``; with ``longer``, of
-    :func:`longer_runs`, ``data/toys/longer/``; with ``batch_size``, the batch of :data:`LONGER_BATCH`, of
-    :func:`longer_batch_runs`, ``data/toys/longer_batch/``) in a :class:`Trainer` of its recipe (at that batch),
-    with its measured row as ``trainer.row``."""
+    :func:`longer_runs`, ``data/toys/longer/``; with ``batch_size``, of :func:`large_batch_runs` at that batch,
+    ``data/toys/batches/b<batch_size>/``) in a :class:`Trainer` of its recipe (at that batch), with its measured row
+    as ``trainer.row``."""
     if batch_size is not None:
-        subdir, command = "longer_batch", LONGER_BATCH_COMMAND
+        subdir, command = f"batches/b{positive(batch_size, 'batch_size', integer=True)}", BATCHES_COMMAND
     else:
         subdir, command = ("longer", LONGER_COMMAND) if longer else ("long", LONG_COMMAND)
     ck = load_checkpoint(data_path(f"{SUBDIR}/{subdir}/{toy}_{loss}.pt", make=command))
