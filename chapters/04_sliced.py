@@ -214,7 +214,7 @@ claim(all(row["high quality"] < 0.25 for row in n_proj_rows.values()),
 # trend (one seed). The cost per step grows slowly
 # ({glue:text}`ms_L_small:.1f` ms with one direction, {glue:text}`ms_L_large:.1f` ms with
 # {glue:text}`L_large:,`: the work is one $(n \times 2) \cdot (2 \times L)$ product and $L$ sorts of $n$ numbers,
-# all batched). But no $L$ resolves the 25 modes in this budget: at most {glue:text}`hq_25_max:.0%` of the samples
+# all batched). But no $L$ resolves the 25 modes in this budget: at most {glue:text}`hq_25_max:.1%` of the samples
 # sit inside a mode, and the samples stay spread over the square (right). A 1-D projection of a fine grid of
 # modes is nearly uniform, so the sliced loss is almost flat with respect to *where* inside the square the mass
 # sits.
@@ -305,10 +305,11 @@ claim(max(fid["sw_features"], fid["max_sw"]) < 0.5 * fid["sw_pixel"],
 # the data ({glue:text}`sw2_sw_pixel:.3f`, {glue:text}`sw2_pixel_excess:.0%` above the real-vs-real level); the
 # two generators trained in feature space are farther ({glue:text}`sw2_sw_features:.3f` and
 # {glue:text}`sw2_max_sw:.3f`), yet their FIDs are less than half of its ({glue:text}`fid_sw_features:.0f` and
-# {glue:text}`fid_max_sw:.0f` against {glue:text}`fid_sw_pixel:.0f`; real digits: {glue:text}`fid_real_other:.0f`).
+# {glue:text}`fid_max_sw:.0f` against {glue:text}`fid_sw_pixel:.0f`; this table's 1,000 other real digits:
+# {glue:text}`fid_real_other:.0f`, a different sample from the real-vs-real row above, hence another value).
 # Along almost every random direction a digit is a diffuse mix of pixels, and matching those projections pins
-# down the mean and the coarse spread of the pixels, not the strokes. The pixel-SW generator's digits are not
-# blurred but broken and slightly thin (see the grid above; a share {glue:text}`ink_sw_pixel:.3f` of their pixels
+# down the mean and the coarse spread of the pixels, not the strokes. The pixel-SW generator's digits are mostly
+# broken and slightly thin, a few of them smeared (see the grid above; a share {glue:text}`ink_sw_pixel:.3f` of their pixels
 # carry ink, against {glue:text}`ink_real:.3f` for real digits): strokes in slightly wrong places cost little
 # along random mixes of pixels. Taking the slices in the discriminator's feature space, or along the most
 # discriminative direction, puts the loss where the digits differ.

@@ -139,7 +139,7 @@ claim(limits["sqeuclidean"]["limit value"] < 0.2 * float(transport.wasserstein(x
 # ({glue:text}`lim_eu_energy:.4f`).
 #
 # **Where the raw losses are minimal.** Neither $OT_\varepsilon(\nu, \mu)$ nor $F_\varepsilon(\nu, \mu)$ is
-# minimized at $\nu = \mu$. Where the minimizer sits depends on $\varepsilon$ relative to the cost's scale (here
+# minimized at $\nu = \mu$ in general. Where the minimizer sits depends on $\varepsilon$ relative to the cost's scale (here
 # the mean squared distance between two data points) and on which of the two one minimizes. We scale $\mu$ (300
 # points of 8 Gaussians) about its mean by $s$ and look for the best $s$:
 

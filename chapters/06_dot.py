@@ -20,7 +20,7 @@
 # sample along the potential, and the samples get closer to the data without retraining anything. This chapter
 # implements both versions of Discriminator Optimal Transport (DOT), in the sample space and in the latent space
 # (`lib/otgan/dot.py`, callable on any generator and critic), checks them on 2-D toys against exact OT, and
-# applies them to every MNIST generator of the book.
+# applies them to every MNIST generator of the book that has a critic.
 
 # %% tags=["remove-cell"]
 # Colab bootstrap (hidden in the HTML; does nothing outside Colab): clone the repository for its package and
@@ -275,7 +275,7 @@ claim(all(abs(f - base["fid"]) < 0.1 * base["fid"] for f in (fid_small, fid_larg
 
 # %% [markdown]
 # In pixel space the critic's gradient is a faint, noisy image: following it changes pixels here and there
-# rather than moving strokes, and the metrics move little (FID {glue:text}`px_fid_base:.1f` before,
+# rather than moving strokes, and the FID moves little ( {glue:text}`px_fid_base:.1f` before,
 # {glue:text}`px_fid_small:.1f` after 25 steps of 0.01, {glue:text}`px_fid_large:.1f` after 25 steps of 0.1: even
 # the large step changes it by {glue:text}`px_change_large_pct:.0f`%) — the DOT report found pixel-space DOT
 # ineffective too. The latent space is only 128-dimensional and every point of it decodes to a plausible image,
@@ -312,7 +312,8 @@ glue("lat_best_drop_pct", 100 * (1 - min(small) / base["fid"]))
 glue("lat_report_fid", report_fid)
 glue("lat_base_fid", base["fid"])
 claim(all(m["precision"] > base["precision"] for m in sweep.values()), "every latent DOT setting raises precision")
-claim(sweep[lrs[-1], ups[-1]]["recall"] < sweep[lrs[0], ups[0]]["recall"], "longer or larger moves lower recall")
+claim(sweep[lrs[-1], ups[-1]]["recall"] < sweep[lrs[0], ups[0]]["recall"],
+      "the longest, largest moves end with a lower recall than the shortest, smallest")
 claim(max(small) < base["fid"], "small latent moves lower the FID")
 claim(report_fid > base["fid"], "the report's setting (lr 0.05, 25 updates) raises the FID")
 best_lr, best_n = min(sweep, key=lambda key: sweep[key]["fid"])
@@ -321,8 +322,9 @@ claim((best_lr, best_n) == (dot.MNIST_LATENT["lr"], dot.MNIST_LATENT["n_steps"])
       "the setting the book applies to every model (dot.MNIST_LATENT) is the sweep's lowest FID");
 
 # %% [markdown]
-# Latent DOT trades recall for precision and density: every setting raises precision, and longer or larger
-# moves lower recall, since samples gather where the critic is most confident. Small moves (lr 0.01–0.02, 10
+# Latent DOT trades recall for precision and density: every setting raises precision, and the longest, largest
+# moves end with a lower recall than the shortest, smallest ones, since samples gather where the critic is most
+# confident. Small moves (lr 0.01–0.02, 10
 # to 25 updates) also lower the FID, by up to {glue:text}`lat_best_drop_pct:.0f`%; the report's setting (lr 0.05,
 # 25 updates) moves further than is best for this generator and raises the FID from
 # {glue:text}`lat_base_fid:.1f` to {glue:text}`lat_report_fid:.1f`. The lowest FID is at lr
@@ -341,7 +343,7 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## DOT on every MNIST generator of the book
+# ## DOT on every MNIST generator with a critic
 #
 # Latent-space DOT with the sweep's best step (lr {glue:text}`lat_best_lr:g`, {glue:text}`lat_best_n:d` updates,
 # chosen on the WGAN-GP above; $k_{eff}$ estimated per model) on each generator that comes with a critic. For the GAN discriminators $D$ is the logit. Before → after, 1,000 samples against the held-out
@@ -372,6 +374,7 @@ gp_p, gp_r, clip_p = before_after("wgan_gp_mlp", "precision"), before_after("wga
 for key, (b, a) in {"gp_p": gp_p, "gp_r": gp_r, "clip_p": clip_p}.items():
     glue(f"dot_all_{key}_before", b), glue(f"dot_all_{key}_after", a)
 worse = {n: glue(f"dot_all_worse_{n}", 100 * change[n] / dot_all.loc[n, "fid before"]) for n in dot_all.index}
+glue("dot_all_gp_drop", -worse["wgan_gp_mlp"])
 hurt = [n for n in dot_all.index if change[n] > 0]
 p_down = [n for n in dot_all.index if dot_all.loc[n, "precision after"] < dot_all.loc[n, "precision before"]]
 glue("dot_all_n", len(dot_all)), glue("dot_all_n_lower", len(dot_all) - len(hurt))
@@ -396,12 +399,14 @@ styled(dot_all.rename(columns={"k_eff": "K_eff"}), index=True, precision=3)
 #   {glue:text}`dot_all_n_p_up` (lowered: {glue:text}`dot_all_p_down`). The lowest FID after DOT is
 #   {glue:text}`dot_all_best_after`'s, {glue:text}`dot_all_best_after_fid:.1f`.
 # - For the **gradient-penalty WGAN**, whose critic is the closest to a transport potential, DOT lowers the FID
-#   by {glue:text}`dot_all_worse_wgan_gp_mlp:.0f`% and raises precision ({glue:text}`dot_all_gp_p_before:.2f` →
+#   by {glue:text}`dot_all_gp_drop:.0f`% and raises precision ({glue:text}`dot_all_gp_p_before:.2f` →
 #   {glue:text}`dot_all_gp_p_after:.2f`) at a cost in recall ({glue:text}`dot_all_gp_r_before:.2f` →
-#   {glue:text}`dot_all_gp_r_after:.2f`), as in the sweep. For the **spectrally normalized** critic of the
-#   plain-loss model it lowers the FID too ({glue:text}`dot_all_worse_wgan_sn_mlp:.0f`%). For the **clipped**
-#   critic precision falls ({glue:text}`dot_all_clip_p_before:.2f` → {glue:text}`dot_all_clip_p_after:.2f`): that
-#   critic is so flat and coarse (see {ref}`ch-wgan`) that following it does not lead toward the digits.
+#   {glue:text}`dot_all_gp_r_after:.2f`), as in the sweep (whose $k_{eff}$ was estimated on other pairs, so its
+#   numbers differ slightly). For the **spectrally normalized** critic of the
+#   plain-loss model it lowers the FID too ({glue:text}`dot_all_worse_wgan_sn_mlp:+.0f`%). For the **clipped**
+#   critic the FID changes by {glue:text}`dot_all_worse_wgan_clip_mlp:+.0f`% but precision falls
+#   ({glue:text}`dot_all_clip_p_before:.2f` → {glue:text}`dot_all_clip_p_after:.2f`), the opposite of what DOT
+#   does for the penalized critic: its moves do not make the digits sharper.
 # - The **GAN discriminators** (the MLP GAN, the hinge SN-GAN) are classifiers: their logit is not a transport
 #   potential, and DOT on a discriminator is a heuristic (close to discriminator-driven latent sampling), not
 #   optimal transport. With the small step it still helps the two best models of the book (FID
@@ -409,15 +414,15 @@ styled(dot_all.rename(columns={"k_eff": "K_eff"}), index=True, precision=3)
 #   $k_{eff}$ is small, which lengthens every step, so a larger step overshoots, as the sweep above shows for the
 #   WGAN-GP.
 # - **OT-GAN** and the **Cramér GAN** never train the scalar head of their critic (their losses use only the
-#   features), so $D$ is a random linear read-out of learned features and $k_{eff}$ is tiny. DOT hurts the Cramér
-#   GAN (FID {glue:text}`dot_all_worse_cramer_mlp:+.0f`%) and barely moves OT-GAN
-#   ({glue:text}`dot_all_worse_otgan_mlp:+.0f`%). Nothing in the method guarantees otherwise.
+#   features), so $D$ is a random linear read-out of learned features, not a trained potential. DOT raises the
+#   Cramér GAN's FID ({glue:text}`dot_all_worse_cramer_mlp:+.0f`%) and changes OT-GAN's by
+#   {glue:text}`dot_all_worse_otgan_mlp:+.0f`%. Nothing in the method guarantees more.
 #
 # ## Try it
 #
 # Target-space DOT on the early-stopped WGAN-GP of the 2-D section (its refitted critic): change the step, the
 # number of updates and the factor on $K_{eff}$. The panel opens on the setting of the table above (200 updates
-# of 0.05, factor 0.8), which lowers the distance to the target (the caption's $W_2$ before and after).
+# of 0.05, factor 0.8); its caption gives $W_2$ to the target before and after.
 # (Live in Jupyter or Colab; the static page shows the initial state.)
 
 # %%
@@ -488,13 +493,14 @@ claim(w1s[0] > w1_start, "at the smallest factor the samples overshoot: W1 ends 
 claim(abs(w1s[-1] - w1_start) < 0.1 * w1_start, "at the largest factor the samples hardly move");
 
 # %% [markdown]
-# There is a window. At the largest factor the samples hardly move ($W_1$ {glue:text}`dot_ex_high_w1:.3f`
-# against {glue:text}`dot_ex_start_w1:.3f` before DOT); $W_1$ is lowest, {glue:text}`dot_ex_best_w1:.3f`, at a
-# factor of {glue:text}`dot_ex_best_factor:.2f`; at 0.5 the samples overshoot the data and run off, and $W_1$
-# ends at {glue:text}`dot_ex_low_w1:.2f`, worse than before DOT. The best factor depends on how far the generator
+# Too small a factor is too large a step: at 0.5 the samples overshoot the data and run off, and $W_1$ ends at
+# {glue:text}`dot_ex_low_w1:.2f`, worse than before DOT ({glue:text}`dot_ex_start_w1:.3f`). $W_1$ is lowest,
+# {glue:text}`dot_ex_best_w1:.3f`, at a factor of {glue:text}`dot_ex_best_factor:.2f`, and at the largest factor
+# the samples hardly move ($W_1$ {glue:text}`dot_ex_high_w1:.3f`). The best factor depends on how far the generator
 # is from the data: this Swiss-roll generator is already close, and a factor near 1 is best; the 25-Gaussian one
-# is far, and there 0.8 pulled the samples into the modes (above). Estimating $K_{eff}$ as a maximum over pairs is
-# safe (no overshoot) but conservative; a factor below 1 is a larger step, worth taking only far from the data.
+# is far, and there 0.8 pulled the samples into the modes (above). With $K_{eff}$ estimated as a maximum over
+# pairs, a factor near 1 is about the right step for a generator this close to the data; a factor below 1 is a
+# larger step, worth taking only far from the data.
 
 # %% [markdown]
 # ```{solution-end}
