@@ -395,6 +395,11 @@ VARIANTS = {spec.name: spec for spec in [
     minutes (the machine this was trained on is slower per step than the one that trained the seeds, so minutes
     would not be twice the budget). It asks whether the best model's distance to the ratio target is a matter of
     budget."""),
+    replace(REGISTRY["gan_mlp"], name="gan_mlp_4x_steps", budget_s=None,
+            steps=(_SMOKE_STEPS, 4 * 39353, REGISTRY["gan_mlp"].steps[2]), doc="""``gan_mlp`` with one change: four
+    times the budget, given as steps (157,412, four times the 39,353 seed 0 of ``gan_mlp`` made in its 20 minutes),
+    the next point after ``gan_mlp_2x_steps`` on the best model's budget curve: does more training alone reach twice
+    the real-vs-real FID?"""),
 ]}
 
 
