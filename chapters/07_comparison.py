@@ -842,7 +842,7 @@ glue("lb_minutes_cpu", float(at_large[at_large["seed"].isin(lb_cpu)]["minutes lo
 glue("lb_seeds", english_list(str(sd) for sd in lb_seeds))
 lb_gpu = [r["seed"] for r in lb_data["rows"] if r.get("device") == "cuda"]
 glue("lb_device_note", f"Seed{'s' if len(lb_gpu) > 1 else ''} {english_list(str(sd) for sd in lb_gpu)} trained on "
-     "a GPU, so its minutes are a GPU's; the others on this CPU." if lb_gpu else "All trained on this CPU.")
+     "a GPU, the others on this CPU." if lb_gpu else "All trained on this CPU.")
 display(styled(batch25, index=True, precision=2))  # noqa: F821
 
 target25 = otgan.data.toy("25gaussians")
