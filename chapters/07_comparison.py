@@ -419,8 +419,7 @@ glue("cmp_2x_ratio", m2["fid"] / reference["fid"]), glue("cmp_2x_base_ratio", m1
 glue("cmp_2x_p", m2["precision"]), glue("cmp_2x_r", m2["recall"])
 glue("cmp_2x_p_base", m1["precision"]), glue("cmp_2x_r_base", m1["recall"])
 glue("cmp_4x_steps", long4_gan.step), glue("cmp_4x_fid", m4["fid"]), glue("cmp_4x_ratio", m4["fid"] / reference["fid"])
-glue("cmp_4x_p", m4["precision"]), glue("cmp_4x_r", m4["recall"]), glue("cmp_4x_cov", m4["coverage"])
-glue("cmp_4x_smallest", min(m4["class_hist"]))
+glue("cmp_4x_p", m4["precision"]), glue("cmp_4x_r", m4["recall"])
 claim(long_gan.step == 2 * trainers["gan_mlp"].step and long4_gan.step == 4 * trainers["gan_mlp"].step,
       "the variants made twice and four times seed 0's steps")
 claim(m2["fid"] < fid_min["gan_mlp"], "twice the steps ends below every seed of the 20-minute model")
