@@ -22,6 +22,16 @@ def test_dcgan_shapes():
     assert d(x).shape == (4,) and d.features(x).shape == (4, d.feature_dim)
 
 
+def test_dcgan_critic_dropout_acts_in_training_only():
+    d = nets.DCGANCritic(base=8, dropout=0.5)
+    x = torch.randn(6, 1, 28, 28)
+    assert sum(isinstance(m, torch.nn.Dropout) for m in d.modules()) == 2
+    torch.manual_seed(0)
+    assert not torch.equal(d(x), d(x))  # two dropout masks
+    d.eval()
+    assert torch.equal(d(x), d(x))
+
+
 @pytest.mark.parametrize("make", [lambda: nets.MLPCritic(2, hidden=(64, 64), spectral_norm=True),
                                   lambda: nets.DCGANCritic(base=8, spectral_norm=True)])
 def test_spectral_norm_layers_have_unit_norm(make):

@@ -349,6 +349,7 @@ BAD = [
     (lambda: nets.DCGANGenerator(latent_dim=0), ValueError, "latent_dim must be"),
     (lambda: nets.DCGANGenerator(base=-4), ValueError, "base must be"),
     (lambda: nets.DCGANCritic(base=0), ValueError, "base must be"),
+    (lambda: nets.DCGANCritic(dropout=1.0), ValueError, "dropout"),
     (lambda: GEN(torch.randn(4, 5)), ValueError, "z must have shape (n, 3)"),
     (lambda: GEN(np.zeros((4, 3))), TypeError, "z must be a torch.Tensor"),
     (lambda: CRITIC(torch.randn(4, 3)), ValueError, "x must have shape (n, 2)"),

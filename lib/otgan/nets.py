@@ -174,16 +174,22 @@ class DCGANCritic(nn.Module):
         Channels of the first feature map.
     spectral_norm : bool
     batch_norm : bool
+    dropout : float
+        Dropout after each LeakyReLU (0 = none), as in :class:`MLPCritic`: it keeps a discriminator from
+        memorizing a small training set.
     """
 
-    def __init__(self, base=64, spectral_norm=False, batch_norm=False):
+    def __init__(self, base=64, spectral_norm=False, batch_norm=False, dropout=0.0):
         super().__init__()
         positive(base, "base", integer=True)
+        number(dropout, "dropout", low=0, high=1, high_open=True)
         self.in_shape = (1, 28, 28)
+        def drop():
+            return [nn.Dropout(dropout)] if dropout else []
         self.body = nn.Sequential(
-            _maybe_sn(nn.Conv2d(1, base, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2, True),
+            _maybe_sn(nn.Conv2d(1, base, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2, True), *drop(),
             _maybe_sn(nn.Conv2d(base, 2 * base, 4, 2, 1), spectral_norm),
-            *([nn.BatchNorm2d(2 * base)] if batch_norm else []), nn.LeakyReLU(0.2, True),
+            *([nn.BatchNorm2d(2 * base)] if batch_norm else []), nn.LeakyReLU(0.2, True), *drop(),
             nn.Flatten())
         self.head = _maybe_sn(nn.Linear(2 * base * 49, 1), spectral_norm)
         self.feature_dim = 2 * base * 49

@@ -595,9 +595,15 @@ LARGE_BATCHES = {("25gaussians", "sliced"): (8192, 32768), ("8gaussians", "slice
 BATCHES_COMMAND = "python -m otgan.reproduce --profile book --only toys-batches"
 
 
+def batch_dir(batch_size):
+    """Where the large-batch runs at ``batch_size`` live under ``data/toys/``: ``batches/b<batch_size>`` (the
+    generators in that folder, the rows in that name plus ``.json``, :func:`batch_file`)."""
+    return f"batches/b{positive(batch_size, 'batch_size', integer=True)}"
+
+
 def batch_file(batch_size):
     """The file of the large-batch runs at ``batch_size``: ``toys/batches/b<batch_size>.json``."""
-    return f"toys/batches/b{positive(batch_size, 'batch_size', integer=True)}.json"
+    return f"{SUBDIR}/{batch_dir(batch_size)}.json"
 
 
 def large_batch_runs(jobs=None, seeds=(0,), shard=(0, 1), log=print):
@@ -619,7 +625,7 @@ def large_batch_runs(jobs=None, seeds=(0,), shard=(0, 1), log=print):
     for (toy, loss), batches in jobs.items():
         for batch in batches:
             out[batch] = _recorded_runs((loss,), (toy,), seeds, shard, log, longer_steps(), batch_file(batch),
-                                        f"batches/b{batch}", batch_size=batch)
+                                        batch_dir(batch), batch_size=batch)
     return out
 
 
@@ -713,7 +719,7 @@ def load_long_model(loss, toy=LONG_TOY, longer=False, batch_size=None):
     ``data/toys/batches/b<batch_size>/``) in a :class:`Trainer` of its recipe (at that batch), with its measured row
     as ``trainer.row``."""
     if batch_size is not None:
-        subdir, command = f"batches/b{positive(batch_size, 'batch_size', integer=True)}", BATCHES_COMMAND
+        subdir, command = batch_dir(batch_size), BATCHES_COMMAND
     else:
         subdir, command = ("longer", LONGER_COMMAND) if longer else ("long", LONG_COMMAND)
     ck = load_checkpoint(data_path(f"{SUBDIR}/{subdir}/{toy}_{loss}.pt", make=command))
