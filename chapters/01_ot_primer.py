@@ -201,6 +201,9 @@ claim(abs(w1_sort - w1_exact) < 1e-9, "sorting gives the exact 1-D W1");
 # = \mathrm{diag}(e^{f/\varepsilon})\, e^{-C/\varepsilon}\, \mathrm{diag}(e^{g/\varepsilon}) \odot (a b^\top),
 # $$
 #
+# where $U(a, b) = \{P \geq 0 : P \mathbf{1} = a,\ P^\top \mathbf{1} = b\}$ is the set of discrete couplings
+# (the $\Pi(\mu, \nu)$ above for two weighted clouds) and $f, g$ are the dual potentials,
+#
 # and the book's **entropic OT cost** is the transport cost of that plan,
 #
 # $$
@@ -228,7 +231,7 @@ def sinkhorn_from_scratch(a, b, C, eps, n_iter):
 
 a = b = torch.full((n,), 1.0 / n, dtype=torch.float64)
 eps = 0.05
-n_iter = otgan.settings(smoke=500, book=5000)  # enough for the marginals to hold to machine precision
+n_iter = glue("sinkhorn_n_iter", otgan.settings(smoke=500, book=5000))  # marginals to machine precision
 P_scratch = sinkhorn_from_scratch(a, b, C, eps, n_iter)
 P_pot = ot.sinkhorn(a.numpy(), b.numpy(), C.numpy(), eps, method="sinkhorn_log", numItermax=n_iter, stopThr=0,
                    warn=False)
@@ -239,9 +242,8 @@ print(f"max |scratch - POT| = {gap_pot:.2e}, max |scratch - otgan| = {gap_lib:.2
 claim(max(gap_pot, gap_lib) < 1e-12, "the three Sinkhorn plans agree to machine precision");
 
 # %% [markdown]
-# Run to convergence, the three agree to machine precision (largest differences
-# {glue:text}`sinkhorn_gap_pot:.1e` and {glue:text}`sinkhorn_gap_lib:.1e`); for this small $\varepsilon$ that
-# takes thousands of iterations. The library version adds input checks, a stopping rule on the
+# Run for {glue:text}`sinkhorn_n_iter:,` iterations each, the three agree to machine precision (largest
+# differences {glue:text}`sinkhorn_gap_pot:.2e` and {glue:text}`sinkhorn_gap_lib:.2e`). The library version adds input checks, a stopping rule on the
 # marginal error, and two ways to differentiate (through the iterations, or by the envelope theorem at the
 # solution); its docstring explains both.
 #
@@ -251,7 +253,8 @@ claim(max(gap_pot, gap_lib) < 1e-12, "the three Sinkhorn plans agree to machine 
 # mass over many targets (at $\varepsilon \to \infty$, the independent coupling $a b^\top$). $\varepsilon$ is in
 # the units of the cost: here the squared distances have mean {glue:text}`cost_mean:.2f` and median
 # {glue:text}`cost_median:.2f`. Each segment below is drawn with an opacity equal to the share of its blue
-# point's mass that it carries, so a diffuse plan shows as a faint haze.
+# point's mass that it carries, so a diffuse plan shows as a web of many faint segments, dark only where
+# they overlap.
 
 # %%
 glue("cost_mean", C.mean()), glue("cost_median", C.median())
@@ -282,16 +285,17 @@ claim(abs(entropies[-1] - 2 * np.log(n)) < 0.2, "at eps = 10 the entropy is clos
 # with $\varepsilon$, as does the transport cost. At $\varepsilon = 0.02$ it is already
 # {glue:text}`entropy_small_eps:.2f`, well above $\log n$, although the plan costs only
 # {glue:text}`cost_excess_pct:.1f`% more than the exact one ({glue:text}`cost_small_eps:.3f` against
-# $W_2^2 =$ {glue:text}`w2_squared:.3f`): the eight clusters offer many nearly equally cheap assignments, and the
-# entropic plan spreads its mass over them at almost no cost. At $\varepsilon = 10$, larger than the typical
+# $W_2^2 =$ {glue:text}`w2_squared:.3f`): the entropic plan spreads each point's mass over several targets at
+# almost no extra cost. At $\varepsilon = 10$, larger than the typical
 # cost, the entropy is {glue:text}`entropy_large_eps:.2f` and each point spreads its mass almost evenly over all
 # the targets.
 #
 # ### Entropic bias and the Sinkhorn divergence
 #
 # Because of the entropy, the entropic cost $OT_\varepsilon(\mu, \nu) = \langle P_\varepsilon, C \rangle$ of a
-# cloud to itself is positive — the blurred plan moves mass even when nothing needs to move — and its minimum
-# over $\nu$ is not at $\nu = \mu$: a generator trained on it is biased. The Sinkhorn divergence
+# cloud to itself is positive — the blurred plan moves mass even when nothing needs to move — and, unless
+# $\varepsilon$ is small against the cost's scale, its minimum over $\nu$ is not at $\nu = \mu$ (measured below):
+# a generator trained on it is biased. The Sinkhorn divergence
 # {cite}`genevay2018sinkhorn` subtracts the self-terms,
 #
 # $$
@@ -331,8 +335,8 @@ claim(s_ot > 1 and abs(s_div - 1) < 1e-9 and ot_at_one > 0.1,
 #
 # Inflated here, but {ref}`ch-sinkhorn` finds the raw cost pulling a generator *toward* the mean. Both are right: where
 # the minimum lies depends on $\varepsilon$ relative to the cost's scale (the mean squared distance between two
-# points of $\mu$, here {glue:text}`self_cost_scale:.2f`). For moderate $\varepsilon$ the blur acts like a
-# little extra noise that a slightly wider $\nu$ matches best; as $\varepsilon$ grows past the cost's scale,
+# points of $\mu$, here {glue:text}`self_cost_scale:.2f`). A heuristic, not measured here: for moderate
+# $\varepsilon$ the blur acts like a little extra noise that a slightly wider $\nu$ matches best. As $\varepsilon$ grows past the cost's scale,
 # $P_\varepsilon$ tends to the independent coupling and $OT_\varepsilon \to \mathbb{E}\|X - Y\|^2 =
 # \mathrm{Var}\,\mu + s^2 \mathrm{Var}\,\mu$ for independent $X \sim \mu$, $Y \sim \nu$, minimal at $s = 0$.
 # The minimizing scale for a range of $\varepsilon$:
@@ -379,10 +383,11 @@ claim(all(s == 1.0 for s in div_best.values()), "the Sinkhorn divergence is smal
 # the cost's scale, the minimizer collapses to the mean. That is the regime of {ref}`ch-sinkhorn`, where the raw cost pulls a
 # generator's samples to the middle. Rescaling the data by a factor $r$ scales the squared cost by $r^2$, and the
 # entropic plan depends only on $C / \varepsilon$, so the same picture holds with $\varepsilon$ measured relative
-# to the cost's scale. The Sinkhorn divergence removes the bias at every $\varepsilon$: with the squared cost it is
-# nonnegative and zero only at $\nu = \mu$ {cite}`feydy2019interpolating`, so its minimizer is $s = 1$. The run
-# checks this at $\varepsilon$ = {glue:text}`div_eps_checked`, against $s = 0.8$ and $s = 1.2$: each time
-# $s = 1$ gives the smallest value.
+# to the cost's scale. The Sinkhorn divergence is zero at $\nu = \mu$ by construction. Built from the
+# regularized optimum $F_\varepsilon$, it is also nonnegative and zero only at $\nu = \mu$ at every $\varepsilon$
+# {cite}`feydy2019interpolating`; the book's version is built from the transport cost $\langle P_\varepsilon, C
+# \rangle$, which that theorem does not cover, so the run checks it: at $\varepsilon$ =
+# {glue:text}`div_eps_checked`, against $s = 0.8$ and $s = 1.2$, each time $s = 1$ gives the smallest value.
 #
 # ## Sliced Wasserstein
 #
@@ -514,7 +519,7 @@ claim(abs(s_far - 0.5 * T.energy_distance(x, y).item()) < 1e-2 * s_far, "S_eps w
 # ## Timings
 #
 # Speed matters: a generator calls these functions at every step. `benchmarks/bench_transport.py` measures the
-# library against POT side by side; its last recorded output. The first two rows compute the same quantity both
+# library against POT side by side; the table is its last recorded output. The first two rows compute the same quantity both
 # ways (the check column compares values and gradients). The max-SW row compares two ways of finding the most
 # discrepant direction in about the same time: ours ascends from 16 random starts, POT keeps the best of as many
 # random directions as fit in that time; the larger value is the better answer to a maximum.

@@ -59,7 +59,7 @@ def plot_critic(critic, ax=None, lim=LIM, levels=20, title=None, colorbar=True):
     cs = ax.contourf(xx, yy, vals, levels=levels, cmap="viridis", alpha=0.85)
     ax.contour(xx, yy, vals, levels=levels, colors="k", linewidths=0.3, alpha=0.5)
     if colorbar:
-        plt.colorbar(cs, ax=ax, fraction=0.046, pad=0.04, label="critic value $D(x)$")
+        plt.colorbar(cs, ax=ax, fraction=0.046, pad=0.04, label="critic output (for a GAN: the logit of $D(x)$)")
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel="$x_1$", ylabel="$x_2$")
     if title:
         ax.set_title(title)
