@@ -452,7 +452,8 @@ claim(v["fid"] > 10 * fid_real, "the variant stays more than 10x the real-vs-rea
 # %% [markdown]
 # With that discriminator the game is balanced (its loss over the last tenth is {glue:text}`dcv_d_loss:.2f`, not
 # below 1), and the DCGAN covers more of the digits: recall {glue:text}`dcv_recall:.2f` against
-# {glue:text}`dc_recall:.2f`, precision {glue:text}`dcv_precision:.2f` against {glue:text}`dc_precision:.2f`. But
+# {glue:text}`dc_recall:.2f`, precision {glue:text}`dcv_precision:.2f` against {glue:text}`dc_precision:.2f`. In
+# the grids its digits are more varied but blotchier, with thick smudged strokes, and many are still malformed. But
 # its FID stays far from the data, {glue:text}`dcv_fid:.0f` ({glue:text}`dcv_ratio:.0f` times the real-vs-real),
 # after {glue:text}`dcv_steps:,` steps. The winning discriminator is not what keeps the DCGAN behind the MLP GAN in
 # this budget. This chapter does not find what is: the DCGAN's docstring (`models.REGISTRY["dcgan"].doc`) records
