@@ -85,19 +85,18 @@ claim(abs(accuracy - info["heldout_accuracy"]) < 0.005, "the shipped classifier 
 # generated digits with the 1,000 held-out ones:
 #
 # - **FID** {cite}`heusel2017fid`: $W_2^2$ between Gaussians fitted to the two feature sets (lower is better).
-# - **IS-like score** {cite}`salimans2016improved`: $\exp \mathbb{E}_x \mathrm{KL}(p(y \mid x) \| p(y))$, from 1 to 10.
+# - **IS-like score** (column *is*) {cite}`salimans2016improved`: $\exp \mathbb{E}_x \mathrm{KL}(p(y \mid x) \| p(y))$, from 1 to 10.
 # - **Precision / recall** {cite}`kynkaanniemi2019improved`: the fraction of generated samples inside the real
 #   $k$-NN manifold ($k = 3$), and of real samples inside the generated one — fidelity and diversity.
 # - **Density / coverage** {cite}`naeem2020reliable`: robust versions ($k = 5$); density $\approx 1$ for real-like
 #   samples, coverage is the fraction of real neighbourhoods that receive a generated sample.
-# - **Class histogram** of the predicted labels and its total-variation distance to uniform (0 is balanced, 0.9
+# - **Class histogram** of the predicted labels and its total-variation distance to uniform (column *class_tv*; 0 is balanced, 0.9
 #   is a single class).
 #
 # ### Are precision, recall, density and coverage implemented right?
 #
 # The `prdc` package's README gives reference values for two independent samples of $N(0, I)$ in 1000-d with
-# 10,000 points each and $k = 5$: precision 0.477, recall 0.471, density 1.056, coverage 0.974. (The unit tests
-# also compare the library with the `prdc` package itself, digit for digit.)
+# 10,000 points each and $k = 5$: precision 0.477, recall 0.471, density 1.056, coverage 0.974.
 
 # %%
 size, dim = otgan.settings(smoke=(1000, 100), book=(10000, 1000))
@@ -116,8 +115,8 @@ claim(density_gap < 0.05, "density is within 0.05 of the prdc reference");
 # %% [markdown]
 # Precision, recall and coverage are within {glue:text}`prc_gap:.3f` of the reference values, density within
 # {glue:text}`density_gap:.3f`. The reference is itself one random draw of the two samples, so only agreement up to
-# sampling noise is expected here; the unit tests compare the library with the `prdc` package on the same
-# points, where they agree exactly.
+# sampling noise is expected here. The exact comparison, with the `prdc` package on the same points, is in the
+# unit tests (`tests/test_metrics.py`), not on this page.
 
 # %% [markdown]
 # ## The real-vs-real baseline
@@ -139,7 +138,8 @@ tables.styled(summary, index=True)
 # %% [markdown]
 # FID between two real samples of 1,000 digits is {glue:text}`fid_real_vs_real:.1f` on average (standard
 # deviation {glue:text}`fid_real_vs_real_std:.1f` over the draws), not 0: the Fréchet distance of finite samples
-# is biased upwards, which is why the book always reports it at the same sample size and next to this baseline.
+# is biased upwards (its bias shrinks as the samples grow, a known property of the estimator, not measured on
+# this page), so the book reports every FID at the same sample size, 1,000 against 1,000, next to this baseline.
 #
 # ## How the metrics move under known damage
 #
@@ -159,7 +159,7 @@ plt.tight_layout()
 plt.show()
 
 # %%
-kinds = list(calibration.CORRUPTIONS)  # all four in every profile: the prose below quotes three of them
+kinds = list(calibration.CORRUPTIONS)  # all four corruptions, in every profile
 table = pd.DataFrame(calibration.corruption_table(train.images[perm], train.labels[perm], kinds, seed=SEED))
 tables.styled(table.set_index(["corruption", "strength"])[keys], index=True)
 
@@ -179,8 +179,9 @@ for ax, (key, label) in zip(axes.flat, metric_names.items()):
            xticks=range(len(group)))
     if key == "fid":
         ax.set_yscale("log")
-axes[0, 0].legend(fontsize=8, title="corruption: strengths", title_fontsize=8, loc="upper left")
-plt.tight_layout()
+handles, names = axes[0, 0].get_legend_handles_labels()  # one legend below the panels, covering no curve
+fig.legend(handles, names, fontsize=8, title="corruption: strengths", title_fontsize=8, loc="lower center", ncol=2)
+plt.tight_layout(rect=(0, 0.09, 1, 1))
 plt.show()
 
 # %% tags=["hide-input"]
@@ -191,6 +192,7 @@ claim(all(g["recall"].iloc[-1] < g["recall"].iloc[0] and g["coverage"].iloc[-1] 
 if "blur (sigma, px)" in by_kind:
     blur_rows = by_kind["blur (sigma, px)"].set_index("strength")
     glue("fid_blur_0", blur_rows.loc[0.0, "fid"]), glue("fid_blur_1px", blur_rows.loc[1.0, "fid"]), glue("precision_blur_2px", blur_rows.loc[2.0, "precision"])
+    glue("density_blur_2px", blur_rows.loc[2.0, "density"])
     noisy_rows = by_kind["gaussian noise (std)"].set_index("strength")
     glue("precision_noise_05", noisy_rows.loc[0.5, "precision"])
     replaced = by_kind["noise images (fraction)"].set_index("strength")
@@ -201,7 +203,8 @@ if "blur (sigma, px)" in by_kind:
     claim(min(blur_rows.loc[2.0, "precision"], noisy_rows.loc[0.5, "precision"]) > 0.5,
           "precision stays high under noise and blur")
     claim(replaced.loc[1.0, "precision"] < 0.2, "precision falls when digits are replaced by pure noise")
-    claim(blur_rows.loc[1.0, "fid"] > 10 * fid_rr, "a 1-pixel blur multiplies the FID many times");
+    claim(blur_rows.loc[1.0, "fid"] > 10 * fid_rr, "a 1-pixel blur multiplies the FID many times")
+    claim(blur_rows.loc[2.0, "density"] > 1, "density rises above 1 under a 2-pixel blur");
 
 # %% [markdown]
 # What the table shows:
@@ -213,14 +216,16 @@ if "blur (sigma, px)" in by_kind:
 # - **Recall and coverage** are lower at every corruption's strongest level than without it: dropped classes,
 #   and noise or blur that pushes the digits off the real manifold. They need not fall step by step, and recall
 #   is blind to partial junk: with half of the digits replaced by noise images it is still
-#   {glue:text}`recall_replaced_half:.2f` (uncorrupted: {glue:text}`recall_clean:.2f`), because the real digits
-#   left still reach the whole real manifold; it falls only when every digit is replaced. The **class histogram**
+#   {glue:text}`recall_replaced_half:.2f` (uncorrupted: {glue:text}`recall_clean:.2f`): the real digits left
+#   still reach the real digits' neighbourhoods. It falls when every digit is replaced (no fraction between a half
+#   and all was tried). The **class histogram**
 #   catches missing classes directly.
 # - **Precision stays high under noise and blur** ({glue:text}`precision_noise_05:.2f` at noise 0.5,
 #   {glue:text}`precision_blur_2px:.2f` at a 2-pixel blur). Blurred or noisy digits still land inside the
-#   $k$-NN balls of the real features (the balls of outlying real digits are large), so precision alone does not
-#   certify sharp samples; it does fall when digits are replaced by pure noise
-#   ({glue:text}`precision_replaced_all:.2f`). Read precision together with FID and density.
+#   $k$-NN balls of the real features, so precision alone does not certify sharp samples; it does fall when
+#   digits are replaced by pure noise ({glue:text}`precision_replaced_all:.2f`). Read precision together with FID,
+#   which the blur multiplies, and density, which rises above 1 when samples crowd into a few real neighbourhoods
+#   (here {glue:text}`density_blur_2px:.2f` at a 2-pixel blur).
 #
 # ## How much is chance?
 #
@@ -245,7 +250,7 @@ tables.styled(spread_summary, index=True)
 # ## Speed
 #
 # Metrics are computed often (after training, in sweeps, in the comparison chapter), so they must be fast: the
-# target is under 10 s for 5,000 generated digits on 2 CPU cores.
+# target is under 10 s for 5,000 generated digits on one CPU thread.
 
 # %%
 many = train.images[torch.randint(len(train), (5000,), generator=torch.Generator().manual_seed(1))]

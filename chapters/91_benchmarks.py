@@ -15,10 +15,11 @@
 # (ch-benchmarks)=
 # # Benchmarks
 #
-# Two recorded benchmarks live in `benchmarks/`: the optimal-transport primitives of `otgan.transport` against
-# POT on the same inputs, and one training iteration of every MNIST model of the book. Each script writes the
-# Markdown file shown here; rerun them on your machine (and on a GPU, where the training benchmark adds a
-# column) with
+# The recorded benchmarks of `benchmarks/`: the optimal-transport primitives of `otgan.transport` against POT on
+# the same inputs, one training iteration of every MNIST model of the book in float32 and bfloat16, paired
+# whole-budget runs in each arithmetic (`bench_precision_pair.py`), and, in the last section, Sinkhorn solvers run
+# to a tolerance (`bench_sinkhorn.py`). Each script writes the Markdown file shown here; rerun the first two on
+# your machine (and on a GPU, where the training benchmark adds a column) with
 #
 # ```
 # python benchmarks/bench_transport.py
@@ -26,7 +27,10 @@
 # ```
 #
 # The tables below are the recorded outputs (they are not recomputed when the book is built: timings depend on
-# the machine, and the build machine is busy executing the chapters).
+# the machine, and the build machine is busy executing the chapters). In the training table an *iteration* is
+# what one generator update costs, its critic steps included (column *iteration*), and *params G* and *params D*
+# count the generator's and the critic's weights; the paired runs' tables add the metrics of {ref}`ch-metrics`
+# (*smallest class share*: the share of the rarest digit among the samples).
 
 # %% tags=["remove-cell"]
 # Colab bootstrap (hidden in the HTML; does nothing outside Colab): clone the repository for its package and
@@ -62,10 +66,14 @@ for name in ["transport.md", "training.md"] + pairs:
     show_markdown(path.read_text() if path.exists() else f"`{path}` has not been recorded yet.")
 
 # %% tags=["hide-input"]
+import json
 import re
+from pathlib import Path
 
 from otgan.claims import claim, glue
 from otgan.tables import split_markdown
+
+BENCH = Path(BENCH_DIR)  # the recorded files (BENCH_DIR is the notebook's parameter)
 
 
 def recorded_table(name):
@@ -98,9 +106,9 @@ if transport is not None and training is not None:
 # {glue:text}`sw_speedup:.1f` times faster than POT's version on the recorded machine; the log-domain Sinkhorn
 # matches POT's value to {glue:text}`sinkhorn_f64_diff:.0e` in float64. In the training table the two most
 # expensive iterations on a CPU are {glue:text}`slowest_a` ({glue:text}`ms_slowest_a:.0f` ms) and
-# {glue:text}`slowest_b` ({glue:text}`ms_slowest_b:.0f` ms): OT-GAN makes three generator steps, each with six
-# Sinkhorn problems, and the Cramér critic pays a double backward pass (its gradient penalty) in each of five
-# critic steps. Among the WGAN critics, five critic steps cost {glue:text}`ms_wgan_clip_mlp:.0f` ms with clipping,
+# {glue:text}`slowest_b` ({glue:text}`ms_slowest_b:.0f` ms): OT-GAN makes three generator steps per iteration,
+# each solving the six Sinkhorn problems of its loss ({ref}`ch-sinkhorn`), and the Cramér GAN makes five penalized
+# critic steps, as WGAN-GP does, but on batches of 128 against WGAN-GP's 64. Among the WGAN critics, five critic steps cost {glue:text}`ms_wgan_clip_mlp:.0f` ms with clipping,
 # {glue:text}`ms_wgan_sn_mlp:.0f` ms with spectral normalization and {glue:text}`ms_wgan_gp_mlp:.0f` ms with the
 # gradient penalty, against {glue:text}`ms_gan_mlp:.0f` ms for one step of the plain MLP GAN.
 
@@ -114,11 +122,9 @@ if transport is not None and training is not None:
 # (tensorized), on 500 × 500 points in 2-D and in 784-d at $\varepsilon = 10^{-3}$ and $10^{-2}$ times the
 # largest cost. Each returned plan is checked the same way (its marginal error and its cost
 # $\langle P, C \rangle$ against POT's exact `emd2`); a solver's loosest setting that reaches the target is the
-# one timed. The recorded table (a shared 2-core machine, best of 3 runs):
+# one timed. The recorded table (one thread of a shared 2-core machine, best of 3 runs):
 
 # %% tags=["remove-input"]
-import json
-
 show_markdown((BENCH / "sinkhorn.md").read_text() if (BENCH / "sinkhorn.md").exists()
               else "`benchmarks/sinkhorn.md` has not been recorded yet.")
 
@@ -155,11 +161,12 @@ if sinkhorn_json.exists():
 # and {glue:text}`sk_ratio_max:.1f` times its time. Its value is
 # within {glue:text}`sk_otgan_max_value_err:.1%` of the exact OT cost, a gap that is mostly the entropic bias of
 # the chosen $\varepsilon$: in every case each solver that reached the target is off in the same direction and by
-# the same order (within a factor of 2 of otgan's gap). Three things make it fast: epsilon scaling
+# the same order (within a factor of 2 of otgan's gap). The solver combines three things: epsilon scaling
 # (a warm start from large $\varepsilon$), over-relaxation with a factor measured from the first iterations,
 # and, at the target $\varepsilon$, matrix-vector products with a stabilized kernel instead of $n \times m$
-# exponentials per iteration (POT's `sinkhorn_epsilon_scaling` does the last too; its `sinkhorn_log` does not).
-# Solvers without a stopping rule can be silently off: the ones that missed the target here
-# ({glue:text}`sk_never_meets`) returned their value without a warning, whereas `otgan.transport.sinkhorn`
-# either reaches its `tol` or issues a `SinkhornConvergenceWarning` (and reports `converged=False` and the error
-# reached).
+# exponentials per iteration; this table does not measure what each contributes. The *warned* column names the
+# warnings a solver raised. Solvers without a stopping rule can be silently off: the ones that missed the target
+# here ({glue:text}`sk_never_meets`) returned their value without a warning. `otgan.transport.sinkhorn` is built
+# to either reach its `tol` or issue a `SinkhornConvergenceWarning` (and report `converged=False` and the error
+# reached); it reached the target in every case here, so the warning is exercised by the unit tests, not by this
+# table.

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import otgan
-from otgan import data, losses, models, nets, training
+from otgan import data, losses, models, nets, ot_losses, training
 from otgan.checkpoint import load_checkpoint, save_checkpoint
 
 
@@ -420,3 +420,23 @@ def test_spectral_norm_is_computed_once_per_update(loss):
     assert calls == 2 * (3 + 1) * n_layers  # 2 iterations of 3 critic updates and 1 generator update
     assert run(cached=False)[0] > calls
     assert torch.isfinite(weights).all()
+
+
+def test_bf16_autocast_keeps_sinkhorn_solves_float32():
+    gen = torch.Generator().manual_seed(0)
+    real, fake = torch.randn(64, 20, generator=gen), torch.randn(64, 20, generator=gen)
+    for kind in ("divergence", "two-batch"):
+        loss = ot_losses.SinkhornGeneratorLoss(eps=0.5, n_iter=50, kind=kind)
+        ref = loss(None, real, fake)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out = loss(None, real, fake)
+        assert out.dtype == torch.float32 and torch.allclose(out, ref, rtol=1e-5)
+        upcast = loss(None, real, fake.bfloat16())  # what a bf16-autocast generator hands the loss
+        assert upcast.dtype == torch.float32 and torch.allclose(upcast, ref, rtol=5e-2)  # bf16-rounded input
+    otgan.seed_everything(0)
+    critic = nets.MLPCritic(20, hidden=(32,))
+    otgan_loss = ot_losses.OTGANLoss(eps=0.5, n_iter=50)
+    ref = otgan_loss.value(critic, real, fake)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = otgan_loss.value(critic, real, fake)
+    assert out.dtype == torch.float32 and torch.isfinite(out) and torch.allclose(out, ref, rtol=0.1, atol=1e-3)

@@ -15,7 +15,7 @@ import warnings
 import torch
 
 from ._checks import batch, choice, positive, promote, same_shape
-from .losses import gradient_penalty
+from .losses import full_precision, gradient_penalty
 from .transport import SinkhornConvergenceWarning, _divergence, _pair, _sinkhorn, _sort_rows, _sorted_rows_cost, \
     cost_matrix, cosine_cost, energy_distance, max_sliced_wasserstein, random_projections, sliced_wasserstein
 
@@ -58,6 +58,12 @@ def _two_batch_pairs(x1, x2, y1, y2):
 def _two_batch_form(w):
     """W(X,Y) + W(X,Y') + W(X',Y) + W(X',Y') - 2 W(X,X') - 2 W(Y,Y') of the six costs of :func:`_two_batch_pairs`."""
     return w[0] + w[1] + w[2] + w[3] - 2 * w[4] - 2 * w[5]
+
+
+def _float32(*tensors):
+    """The tensors in at least float32: the Sinkhorn solves run outside bf16 autocast (log-domain potentials at
+    small eps need more than bf16's 8-bit mantissa), on inputs upcast from bf16/float16 where autocast made them."""
+    return [t.float() if t.dtype in (torch.bfloat16, torch.float16) else t for t in tensors]
 
 
 def _energy_terms(x1, x2, y1, y2, cost, eps, n_iter, tol, grad):
@@ -206,17 +212,18 @@ class SinkhornGeneratorLoss(_SinkhornBudget):
 
     def __call__(self, critic, real, fake):
         real, fake = _batches(real, fake)
-        f, r = _pair(fake.flatten(1), real.flatten(1))
-        if self.kind == "divergence":
-            value, results, _ = _divergence(f, r, self.eps, self.cost, self.n_iter, self.tol, self.grad, 0.5)
-        elif self.kind == "two-batch":
-            (f1, f2), (r1, r2) = _halves(f, "fake"), _halves(r, "real")
-            value, results = _energy_terms(f1, f2, r1, r2, lambda a, b: cost_matrix(a, b, self.cost), self.eps,
-                                           self.n_iter, self.tol, self.grad)
-        else:
-            res, _ = _sinkhorn(None, None, cost_matrix(f, r, self.cost), self.eps, self.n_iter, self.tol,
-                               self.grad, 0.5)
-            value, results = res.cost, [res]
+        f, r = _pair(*_float32(fake.flatten(1), real.flatten(1)))
+        with full_precision(f.device):  # the solves in float32 even inside a bf16-autocast step
+            if self.kind == "divergence":
+                value, results, _ = _divergence(f, r, self.eps, self.cost, self.n_iter, self.tol, self.grad, 0.5)
+            elif self.kind == "two-batch":
+                (f1, f2), (r1, r2) = _halves(f, "fake"), _halves(r, "real")
+                value, results = _energy_terms(f1, f2, r1, r2, lambda a, b: cost_matrix(a, b, self.cost),
+                                               self.eps, self.n_iter, self.tol, self.grad)
+            else:
+                res, _ = _sinkhorn(None, None, cost_matrix(f, r, self.cost), self.eps, self.n_iter, self.tol,
+                                   self.grad, 0.5)
+                value, results = res.cost, [res]
         self._record(results)
         return value
 
@@ -317,9 +324,10 @@ class OTGANLoss(_SinkhornBudget):
         x1, x2 = _halves(real, "real")
         y1, y2 = _halves(fake, "fake")
         v = features(torch.cat([x1, x2, y1, y2]))
-        vx1, vx2, vy1, vy2 = v.chunk(4)
-
-        value, results = _energy_terms(vx1, vx2, vy1, vy2, cosine_cost, self.eps, self.n_iter, self.tol, "envelope")
+        vx1, vx2, vy1, vy2 = _float32(*v.chunk(4))
+        with full_precision(v.device):  # the six solves in float32 even inside a bf16-autocast step
+            value, results = _energy_terms(vx1, vx2, vy1, vy2, cosine_cost, self.eps, self.n_iter, self.tol,
+                                           "envelope")
         self._record(results)
         return value
 
