@@ -985,7 +985,8 @@ claim(l8["W1/floor long"].idxmax() == "nonsaturating" and l8.loc["nonsaturating"
 # %% [markdown]
 # **SN hinge, the sliced loss and Cramér at twice the steps.** SN hinge is sharp on 8 Gaussians but misses the
 # $W_1$ target; the sliced loss is close in $W_1$ but its modes are wide; the Cramér GAN, a critic-based loss like
-# SN hinge, misses both (its modes are wide and its $W_1$ is just above twice the floor). The same runs, trained for
+# SN hinge, misses both over its three long runs (its modes are wide and its $W_1$ is just above twice the floor).
+# The same runs, trained for
 # {glue:text}`longer_steps:,` steps (`--only toys-longer`, as on 25 Gaussians above), beside their
 # {glue:text}`long_steps:,`-step runs of the same seeds:
 
@@ -1014,7 +1015,11 @@ glue_table("longer8", longer8_table, ("cramer",), ("HQ short", "HQ long", "HQ lo
 cr8 = longer8_table.loc["cramer"]
 claim(cr8["HQ long"] > cr8["HQ short"] + 0.02 and cr8["HQ long"] < 0.9,
       "twice the steps sharpen Cramér on 8 Gaussians, but not to a high-quality rate of 0.9")
-claim(cr8["W1/floor long"] > 2, "Cramér's W1 stays above twice the floor at twice the steps")
+cr8_ratios = comparison.long_per_seed(longer_data, long_as_short, toy="8gaussians").loc[["cramer"], "W1/floor long"]
+glue("longer8_cr_w1_lo", min(cr8_ratios)), glue("longer8_cr_w1_hi", max(cr8_ratios))
+claim(cr8["W1/floor long"] < cr8["W1/floor short"], "twice the steps lower Cramér's W1 on 8 Gaussians")
+claim(cr8["W1/floor long"] < 2 < max(cr8_ratios),
+      "Cramér meets the W1 target on the mean over seeds at twice the steps, but not for every seed")
 shown, formats = comparison.long_shown(longer8_table, long_data["steps"], longer_data["steps"])
 shown.style.format({c: "{:.2f}" if c.startswith("W1") else f for c, f in formats.items()},
                    na_rep="–").set_table_styles(SMALL_TABLE)
@@ -1035,12 +1040,13 @@ shown.style.format({c: "{:.2f}" if c.startswith("W1") else f for c, f in formats
 # modes, as the measurement below predicts: the loss's expected minibatch value is lower at its trained generator
 # than at the data, so SGD is not drawn to the sharp target.
 #
-# Cramér gains, but not enough: its high-quality rate rises from {glue:text}`longer8_cramer_HQ_short:.2f` to
+# Cramér gains on both counts, but reaches only one target: over the {glue:text}`longer8_cramer_seeds:.0f` seeds
+# run, its high-quality rate rises from {glue:text}`longer8_cramer_HQ_short:.2f` to
 # {glue:text}`longer8_cramer_HQ_long:.2f` (worst seed {glue:text}`longer8_cramer_HQ_long_min:.2f`), short of 0.9,
-# and its $W_1$ goes from {glue:text}`longer8_cramer_W1_floor_short:.2f` to
-# {glue:text}`longer8_cramer_W1_floor_long:.2f` times the floor, still above 2
-# (mean of {glue:text}`longer8_cramer_seeds:.0f` seeds). Unlike the sliced loss it is still improving
-# with the steps; this book's budget does not show where it stops.
+# and its $W_1$ falls from {glue:text}`longer8_cramer_W1_floor_short:.2f` to
+# {glue:text}`longer8_cramer_W1_floor_long:.2f` times the floor on the mean, under 2, though by seed it runs from
+# {glue:text}`longer8_cr_w1_lo:.2f` to {glue:text}`longer8_cr_w1_hi:.2f`. Unlike the sliced loss it is still
+# improving with the steps; this book's budget does not show where it stops.
 
 # %% [markdown]
 # **Why the Sinkhorn divergence draws a ring.** More steps do not help it, and the reason is measurable. The
