@@ -198,8 +198,8 @@ class ModelSpec:
     def nets(self):
         """The generator and the critic (None for critic-free losses)."""
         if self.arch == "dcgan":
-            return nets.DCGANGenerator(self.latent, base=self.base), nets.DCGANCritic(base=self.base, batch_norm=self.critic_batch_norm,
-                                                                                   dropout=self.dropout)
+            critic = nets.DCGANCritic(base=self.base, batch_norm=self.critic_batch_norm, dropout=self.dropout)
+            return nets.DCGANGenerator(self.latent, base=self.base), critic
         g = nets.MLPGenerator(self.latent, (1, 28, 28), hidden=(self.hidden,) * 3, out_activation="tanh",
                               batch_norm=self.generator_batch_norm)
         d = nets.MLPCritic((1, 28, 28), hidden=(self.hidden,) * 3, spectral_norm=self.spectral_norm,
