@@ -212,7 +212,7 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
                "wgan_gp_mlp_h256": ("wgan_gp_mlp", {"hidden"}), "cramer_mlp_h256": ("cramer_mlp", {"hidden"}),
                "otgan_mlp_h256": ("otgan_mlp", {"hidden"}),
                "dcgan_critic_dropout": ("dcgan", {"dropout", "critic_batch_norm"}),
-               "dcgan_base32": ("dcgan", {"base"})}
+               "dcgan_base32": ("dcgan", {"base"}), "dcgan_init": ("dcgan", {"weight_init"})}
     assert set(models.VARIANTS) == set(changed) and not set(models.VARIANTS) & set(models.REGISTRY)
     for name, (base, fields) in changed.items():
         spec, base_cfg = models.VARIANTS[name], models.REGISTRY[base].config()

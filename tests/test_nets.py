@@ -32,6 +32,22 @@ def test_dcgan_critic_dropout_acts_in_training_only():
     assert torch.equal(d(x), d(x))
 
 
+def test_dcgan_init_draws_every_layer_from_radford_normal():
+    torch.manual_seed(0)
+    g, d = nets.DCGANGenerator(16, base=16), nets.DCGANCritic(base=16, batch_norm=True, spectral_norm=True)
+    assert nets.dcgan_init(g) is g and nets.dcgan_init(d) is d
+    weights = [g.project[0].weight, g.net[0].weight, g.net[3].weight, d.head.parametrizations.weight.original]
+    for w in weights:
+        assert abs(float(w.std()) - 0.02) < 0.003 and abs(float(w.mean())) < 0.002
+    bn = g.project[1]
+    assert abs(float(bn.weight.mean()) - 1) < 0.003 and float(bn.bias.abs().max()) == 0
+    assert float(g.net[3].bias.abs().max()) == 0
+    with pytest.raises(TypeError, match="module"):
+        nets.dcgan_init("generator")
+    with pytest.raises(ValueError, match="std"):
+        nets.dcgan_init(g, std=0)
+
+
 @pytest.mark.parametrize("make", [lambda: nets.MLPCritic(2, hidden=(64, 64), spectral_norm=True),
                                   lambda: nets.DCGANCritic(base=8, spectral_norm=True)])
 def test_spectral_norm_layers_have_unit_norm(make):

@@ -357,6 +357,8 @@ BAD = [
     (lambda: nets.DCGANCritic(base=4)(torch.randn(2, 784)), ValueError, "x must have shape (n, 1, 28, 28)"),
     (lambda: nets.DCGANGenerator(latent_dim=4, base=4)(torch.randn(2, 5)), ValueError, "z must have shape (n, 4)"),
     (lambda: nets.count_parameters("net"), TypeError, "module must be"),
+    (lambda: nets.dcgan_init("net"), TypeError, "module must be"),
+    (lambda: nets.dcgan_init(GEN, std=-0.02), ValueError, "std must be"),
     (lambda: nets.interpolate_latents(torch.zeros(3), torch.ones(4)), ValueError, "z0 and z1 must have the same"),
     (lambda: nets.interpolate_latents(torch.zeros(3), torch.ones(3), n_steps=0), ValueError, "n_steps must be"),
     (lambda: nets.interpolate_latents(torch.zeros(3), torch.ones(3), method="cubic"), ValueError, "method must be"),

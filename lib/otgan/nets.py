@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
-from ._checks import choice, number, positive, promote, tensor
+from ._checks import choice, network, number, positive, promote, tensor
 
 LATENTS = ("gaussian", "uniform")
 
@@ -200,6 +200,38 @@ class DCGANCritic(nn.Module):
 
     def forward(self, x):
         return self.head(self.features(x)).squeeze(-1)
+
+
+def dcgan_init(module, std=0.02):
+    """Radford et al.'s (2016) initialization, in place: the weights of every (transposed) convolution and linear
+    layer drawn from :math:`\\mathcal{N}(0, \\text{std}^2)`, batch-norm scales from :math:`\\mathcal{N}(1,
+    \\text{std}^2)`, every bias zero ("All weights were initialized from a zero-centered Normal distribution with
+    standard deviation 0.02", Sec. 4). Spectrally normalized layers get it on their original weight.
+
+    Returns
+    -------
+    nn.Module
+        ``module``.
+
+    Examples
+    --------
+    >>> g = dcgan_init(DCGANGenerator(8, base=4))
+    >>> abs(float(g.net[0].weight.std()) - 0.02) < 0.005
+    True
+    """
+    network(module, "module")
+    number(std, "std", low=0, low_open=True)
+    with torch.no_grad():
+        for m in module.modules():
+            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+                weight = m.parametrizations.weight.original if hasattr(m, "parametrizations") else m.weight
+                weight.normal_(0.0, std)
+                if m.bias is not None:
+                    m.bias.zero_()
+            elif isinstance(m, nn.modules.batchnorm._BatchNorm) and m.affine:
+                m.weight.normal_(1.0, std)
+                m.bias.zero_()
+    return module
 
 
 def count_parameters(module):

@@ -5,7 +5,7 @@
     python -m otgan.reproduce --profile book --only toys  # the 2-D toys: sweep, table, shipped toy models
     python -m otgan.reproduce --profile book --only toys-long --shard 0/2  # 25 and 8 Gaussians at 5x the steps (2 shards)
     python -m otgan.reproduce --profile book --only toys-long --seed 1 2   # ... and its other training seeds
-    python -m otgan.reproduce --profile book --only toys-longer  # toys.LONGER (WGAN-GP, sliced; SN hinge, sliced on 8 Gaussians) at 2x the long steps
+    python -m otgan.reproduce --profile book --only toys-longer  # toys.LONGER (WGAN-GP, sliced; SN hinge, sliced, Cramér on 8 Gaussians) at 2x the long steps
     python -m otgan.reproduce --profile book --only toys-batch  # the sliced loss on 8 Gaussians at three batches
     python -m otgan.reproduce --profile book --only toys-batches --seed 0 1 2  # toys.LARGE_BATCHES (a GPU's batches)
     python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
