@@ -493,8 +493,10 @@ claim(dc_loss["dcgan"] < dc_loss["dcgan_init"] < 1.0,
 # {glue:text}`dci_gain:.0%` to {glue:text}`dci_fid:.0f` ({glue:text}`dci_ratio:.0f` times the real-vs-real), recall
 # rises to {glue:text}`dci_recall:.2f` and precision is {glue:text}`dci_precision:.2f`; the discriminator still
 # wins, by less (its loss {glue:text}`dci_d_loss:.2f`). Its grid shows the same kind of digits: smooth strokes,
-# many of them malformed. This chapter does not find what holds the DCGAN back: the DCGAN's docstring (`models.REGISTRY["dcgan"].doc`) records the other one-change runs
-# made, without DiffAugment, without smoothing, at twice the rate and in float32, and none came near the MLP GAN.
+# many of them malformed. This chapter does not find what holds the DCGAN back. The docstrings record the other
+# runs made: the DCGAN's (`models.REGISTRY["dcgan"].doc`) one-change runs without DiffAugment, without smoothing, at
+# twice the rate and in float32; `dcgan_init`'s two 5-minute screens on top of the initialization, a generator of
+# twice the channels and Radford et al.'s batch of 128. None came near the MLP GAN.
 #
 # ## Exercises
 #

@@ -85,8 +85,9 @@ n_toy = otgan.settings(smoke=300, book=2000)  # points per 2-D figure panel
 # once training ends ("standing statistics" {cite}`brock2019large`; the statistics copied from the raw generator
 # belong to other weights), and DiffAugment {cite}`zhao2020diffaugment`: the same kind of random
 # translation (up to 4 pixels) applied to real and generated digits wherever a critic sees them, so that a critic
-# cannot memorize 4,000 digits. The DCGAN and the MLP GAN train under bfloat16 autocast, which paired runs found
-# faster per step on this CPU and no worse (`benchmarks/training.md`); the others in float32. One model is outside the protocol (column
+# cannot memorize 4,000 digits. The DCGAN, the MLP GAN and OT-GAN train under bfloat16 autocast, which paired
+# runs of the whole budget found faster on this CPU and no worse (`benchmarks/training.md`; OT-GAN's Sinkhorn solves
+# stay in float32); the others in float32. One model is outside the protocol (column
 # *protocol*): `wgan_sn_mlp`, the WGAN chapter's counter-example (spectral normalization with the plain
 # Wasserstein loss, trained for a step count without the additions). The critic-free losses (pixel SW, the
 # Sinkhorn divergence and its two-batch form) get the budget and the weight average; no critic sees their digits,
@@ -109,6 +110,8 @@ n_toy = otgan.settings(smoke=300, book=2000)  # points per 2-D figure panel
 NAMES = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sngan_hinge_mlp", "sw_pixel",
          "sw_features", "max_sw", "sinkhorn_mlp", "sinkhorn_two_batch_mlp", "cramer_mlp", "otgan_mlp"]
 glue("cmp_budget_min", models.BUDGET_S / 60)
+claim({n for n in NAMES if models.REGISTRY[n].precision == "bf16"} == {"gan_mlp", "dcgan", "otgan_mlp"},
+      "the DCGAN, the MLP GAN and OT-GAN are the models trained under bf16")
 display(styled(pd.DataFrame({name: models.REGISTRY[name].summary() for name in NAMES}).T, index=True))  # noqa: F821
 reference = metrics.real_vs_real(n=n_eval)
 glue("cmp_real_fid", reference["fid"])
@@ -449,7 +452,7 @@ styled(budget_table, index=True, precision=2)
 # above twice the real-vs-real value. Budget alone does not take this model to that target.
 
 # %% [markdown]
-# ### Half the width, twice the steps
+# ### Half the width, more steps
 #
 # The protocol gives every MLP model hidden layers of 512 units. For the three models whose iterations cost the
 # most (five penalized critic steps for WGAN-GP and the Cramér GAN, three Sinkhorn-scored generator steps for

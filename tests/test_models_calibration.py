@@ -174,6 +174,20 @@ def test_registry_is_frozen_specs_and_every_shipped_checkpoint_matches_its_spec(
     assert shipped >= 11
 
 
+def test_dcgan_spec_fields_build_what_the_config_says():
+    import dataclasses
+
+    base = models.REGISTRY["dcgan"]
+    spec = dataclasses.replace(base, generator_base=16, weight_init="dcgan")
+    g, d = spec.nets()
+    assert g.base == 16 and d.feature_dim == 2 * base.base * 49  # the critic keeps base's channels
+    assert abs(float(g.net[0].weight.std()) - 0.02) < 0.005  # Radford et al.'s initialization
+    assert spec.config()["generator_base"] == 16 and spec.config()["weight_init"] == "dcgan"
+    assert "generator_base" not in base.config() and "weight_init" not in base.config()
+    with pytest.raises(ValueError, match="weight_init"):
+        dataclasses.replace(base, weight_init="xavier")
+
+
 def test_run_jobs_runs_at_most_n_at_a_time_and_reports_each_exit_code(tmp_path):
     """The scheduler behind ``reproduce --jobs N`` (each child a one-thread training process): here with children
     that record when they start and stop, so that no data file is written."""

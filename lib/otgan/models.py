@@ -81,6 +81,8 @@ class ModelSpec:
     lr_decay : {None, "linear"}
         Learning rates decayed linearly to zero over the run (the budget, where there is one; see
         :class:`otgan.training.Trainer`).
+    generator_base : int or None
+        Channels of the DCGAN generator when they differ from the critic's ``base`` (None: ``base`` for both).
     weight_init : {None, "dcgan"}
         PyTorch's default initialization, or Radford et al.'s :math:`\\mathcal{N}(0, 0.02^2)` weights
         (:func:`otgan.nets.dcgan_init`) in both nets.
@@ -113,6 +115,7 @@ class ModelSpec:
     critic_schedule: bool = False
     lr_decay: str = None
     weight_init: str = None
+    generator_base: int = None
 
     def __post_init__(self):
         choice(self.loss, "loss", LOSS_KINDS)
@@ -170,6 +173,8 @@ class ModelSpec:
             cfg["lr_decay"] = self.lr_decay
         if self.weight_init is not None:
             cfg["weight_init"] = self.weight_init
+        if self.generator_base is not None:
+            cfg["generator_base"] = self.generator_base
         return cfg
 
     def summary(self):
@@ -192,6 +197,8 @@ class ModelSpec:
             arch += f", dropout {self.dropout} critic"
         if self.weight_init == "dcgan":
             arch += ", N(0, 0.02) init"
+        if self.generator_base is not None:
+            arch += f", {self.generator_base} ch. gen."
         loss = self.loss + "".join(f", {k} {v}" for k, v in self.loss_params)
         opt = "RMSProp" if self.betas is None else "Adam"
         opt += f" {self.lr_used:.0e}" + ("" if self.betas is None else f", betas {tuple(self.betas)}")
@@ -215,7 +222,7 @@ class ModelSpec:
     def _nets(self):
         if self.arch == "dcgan":
             critic = nets.DCGANCritic(base=self.base, batch_norm=self.critic_batch_norm, dropout=self.dropout)
-            return nets.DCGANGenerator(self.latent, base=self.base), critic
+            return nets.DCGANGenerator(self.latent, base=self.generator_base or self.base), critic
         g = nets.MLPGenerator(self.latent, (1, 28, 28), hidden=(self.hidden,) * 3, out_activation="tanh",
                               batch_norm=self.generator_batch_norm)
         d = nets.MLPCritic((1, 28, 28), hidden=(self.hidden,) * 3, spectral_norm=self.spectral_norm,
@@ -346,9 +353,11 @@ _SPECS = [
     the critic maximizing it, 3 generator steps per critic step, Adam 3e-4 betas (0.5, 0.999), batch 256 (two
     halves per side). Trained at the paper's rate: the learning-rate sweep's 3-minute runs favoured twice the rate
     (FID 434 against 553), but the full 20-minute run at 2x was far worse (FID 389 against 231 at 1x, 3,188
-    steps; :func:`otgan.lr_sweep.confirm`).""",
+    steps; :func:`otgan.lr_sweep.confirm`). Trained under bf16 autocast (its Sinkhorn solves in float32): the paired
+    run of the whole budget made 3,554 steps against 2,816 in float32 and ended at FID 222.9 against 231.1 (seed 0;
+    ``benchmarks/precision_pair_otgan_mlp.md``).""",
               "otgan", 128, 3e-4, (0.5, 0.999), 256, (_SMOKE_STEPS, _BUDGETED, 20000), (("eps", 0.05), ("n_iter", 50)),
-              n_generator=3, generator_batch_norm=True, **_PROTOCOL),
+              n_generator=3, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("sngan_hinge_mlp", """SN-GAN (Miyato et al., 2018) as its authors trained it, adapted to MLP nets on
     28x28: every critic layer spectrally normalized, the **hinge** loss (Lim & Ye, 2017), one critic step per
     generator step, Adam 2e-4 betas (0, 0.9), batch 64; plus DiffAugment translation (1/8 of the size) of real
@@ -402,7 +411,10 @@ VARIANTS = {spec.name: spec for spec in [
     thousand steps of the shipped run (D(fake) about 0.13); it asks whether the start is what holds it back.
     Measured (seed 0): 11,424 steps, FID 308.0 against 346.7, recall 0.39 against 0.26, precision 0.49 against
     0.54; the discriminator still wins, by less (its loss 0.84 over the last tenth, against 0.68), and the grid
-    shows the same smooth, often malformed digits."""),
+    shows the same smooth, often malformed digits. Two 5-minute screens on top of it did no better than its own
+    first 5 minutes (FID 409 after 3,000 steps): a generator of twice the channels (``generator_base=128``, the
+    common MNIST DCGAN's 256 and 128 channels; FID 431 after 1,597 steps) and Radford et al.'s batch of 128 (FID 405
+    after 1,746 steps; measured here, seed 0)."""),
     replace(REGISTRY["gan_mlp"], name="gan_mlp_lr_decay", lr_decay="linear", doc="""``gan_mlp`` with one change: both
     learning rates decay linearly to zero over the 20-minute budget (Gulrajani et al.'s schedule, by the share of
     the budget spent), instead of staying at 2e-4. Measured (seed 0): 39,507 steps, FID 96.7 against 55.7, worse
@@ -432,10 +444,12 @@ VARIANTS = {spec.name: spec for spec in [
     here, one thread), so the same 20 minutes buy about twice the steps. Measured (seed 0): 10,860 steps against
     6,226, FID 177.7 against 188.2."""),
     replace(REGISTRY["otgan_mlp"], name="otgan_mlp_h256", hidden=256, doc="""``otgan_mlp`` with one change:
-    hidden layers of 256 units instead of 512, in generator and critic (an iteration takes 317 against 535 ms here,
-    one thread), so the same 20 minutes buy about 1.7 times the steps of the protocol's most step-starved model.
-    Measured (seed 0): 4,612 steps against 2,816, and a collapse: FID 689.5 against 231.1, recall 0.01; the narrow
-    critic's mini-batch energy distance fell to about 1e-5 by the last tenth of the run (0.024 at 512 units)."""),
+    hidden layers of 256 units instead of 512, in generator and critic (in float32 an iteration takes 317 against
+    535 ms here, one thread), so the same 20 minutes buy more steps for the protocol's most step-starved model.
+    Trained, like its base, under bf16 autocast. Measured (seed 0): 4,978 steps against 3,554, and a collapse: FID
+    758.3 against 222.9, recall 0.02; the narrow critic's mini-batch energy distance fell to about 1e-5 by the end of
+    the run. Trained in float32 with its float32 base, it collapsed the same way (4,612 steps against 2,816, FID
+    689.5 against 231.1, recall 0.01)."""),
     replace(REGISTRY["gan_mlp"], name="gan_mlp_2x_steps", budget_s=None,
             steps=(_SMOKE_STEPS, 2 * 39353, REGISTRY["gan_mlp"].steps[2]), doc="""``gan_mlp`` with one change: twice
     the budget, given as steps: the 78,706 steps that are twice the 39,353 seed 0 of ``gan_mlp`` made in its 20
