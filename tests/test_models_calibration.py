@@ -186,6 +186,8 @@ def test_dcgan_spec_fields_build_what_the_config_says():
     assert "generator_base" not in base.config() and "weight_init" not in base.config()
     with pytest.raises(ValueError, match="weight_init"):
         dataclasses.replace(base, weight_init="xavier")
+    with pytest.raises(ValueError, match="generator_base"):
+        dataclasses.replace(models.REGISTRY["gan_mlp"], generator_base=16)
 
 
 def test_run_jobs_runs_at_most_n_at_a_time_and_reports_each_exit_code(tmp_path):

@@ -124,6 +124,8 @@ class ModelSpec:
             choice(self.lr_decay, "lr_decay", ("linear",))
         if self.weight_init is not None:
             choice(self.weight_init, "weight_init", ("dcgan",))
+        if self.generator_base is not None and self.arch != "dcgan":
+            raise ValueError(f"generator_base is for arch='dcgan' only, got arch={self.arch!r}")
 
     @property
     def lr_used(self):
