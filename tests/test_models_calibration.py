@@ -219,7 +219,8 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
     import os
 
     monkeypatch.setenv("OTGAN_PROFILE", "book")
-    changed = {"sw_pixel_batch1024": ("sw_pixel", {"batch_size"}), "gan_mlp_lr_decay": ("gan_mlp", {"lr_decay"}),
+    changed = {"sw_pixel_batch1024": ("sw_pixel", {"batch_size"}), "sw_pixel_lr_decay": ("sw_pixel", {"lr_decay"}),
+               "gan_mlp_lr_decay": ("gan_mlp", {"lr_decay"}),
                "gan_mlp_ema9995": ("gan_mlp", {"ema"}), "gan_mlp_lr2x": ("gan_mlp", {"lr"}),
                # trained for seed 0's step count instead of the wall-clock budget (its docstring says why)
                "sngan_hinge_mlp_lr2x": ("sngan_hinge_mlp", {"lr", "budget_s"}),
