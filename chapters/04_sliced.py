@@ -569,8 +569,8 @@ step_df.rename(columns={"fid": "FID", "loss, last tenth": "loss, last tenth / re
 # The decreasing step ends at a slightly lower training loss, but both runs end *below* the dashed line
 # ({glue:text}`const_loss_ratio:.1%` and {glue:text}`decay_loss_ratio:.1%` under it over the last tenth of the
 # budget): on batches of 256, the generator's digits already score at least as close to a batch of real digits as
-# other real digits do, which is what the preference test of the previous section found from the other side. A loss that
-# can no longer tell the generator from the data gives a smaller step nothing to converge to, and the decreasing
+# other real digits do, which is what the preference test of "What the training batch can see" found from the other
+# side. A loss that can no longer tell the generator from the data gives a smaller step nothing to converge to, and the decreasing
 # step ends at FID {glue:text}`decay_fid:.0f` against {glue:text}`const_fid:.0f` ({glue:text}`decay_steps:,`
 # steps; one run each): no better. Within this budget the step's noise is not what limits pixel-space SW: at
 # this batch its loss has no signal left to follow.
