@@ -40,6 +40,16 @@ def test_a_smoke_run_is_recorded_reused_and_collected(tmp_path, monkeypatch):
     assert lr_sweep.load(str(tmp_path / "s.json")) == table and table["rows"] == [row]
 
 
+def test_drift_names_the_fields_a_recorded_run_lacks_and_nothing_for_a_run_made_today(tmp_path, monkeypatch):
+    monkeypatch.setenv("OTGAN_PROFILE", "smoke")
+    row = lr_sweep.run("sw_pixel", 0.5, str(tmp_path))
+    sweep = {"budget_s": lr_sweep.SWEEP_BUDGET_S, "profile": "smoke", "rows": [row]}
+    assert lr_sweep.drift(sweep) == {}
+    old = dict(row, config={**row["config"], "batch_size": 64})
+    old["config"].pop("ema")
+    assert lr_sweep.drift(dict(sweep, rows=[row, old])) == {"sw_pixel": {"batch_size", "ema"}}
+
+
 def test_choose_keeps_the_published_rate_unless_another_wins_clearly():
     rows = [{"model": m, "factor": f, "fid": fid} for m, f, fid in [
         ("a", 0.5, 100.0), ("a", 1.0, 105.0), ("a", 2.0, 96.0),     # 8.6% better: not a clear win

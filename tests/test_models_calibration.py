@@ -177,7 +177,8 @@ def test_registry_is_frozen_specs_and_every_shipped_checkpoint_matches_its_spec(
 def test_dcgan_spec_fields_build_what_the_config_says():
     import dataclasses
 
-    base = models.REGISTRY["dcgan"]
+    base = models.VARIANTS["dcgan_default_init"]
+    assert models.REGISTRY["dcgan"].config()["weight_init"] == "dcgan"  # the compared DCGAN has Radford et al.'s init
     spec = dataclasses.replace(base, generator_base=16, weight_init="dcgan")
     g, d = spec.nets()
     assert g.base == 16 and d.feature_dim == 2 * base.base * 49  # the critic keeps base's channels
@@ -188,6 +189,13 @@ def test_dcgan_spec_fields_build_what_the_config_says():
         dataclasses.replace(base, weight_init="xavier")
     with pytest.raises(ValueError, match="generator_base"):
         dataclasses.replace(models.REGISTRY["gan_mlp"], generator_base=16)
+    with pytest.raises(ValueError, match="extra_convs"):
+        dataclasses.replace(models.REGISTRY["gan_mlp"], extra_convs=1)
+    deeper = dataclasses.replace(base, extra_convs=1)
+    g, d = deeper.nets()
+    assert deeper.config()["extra_convs"] == 1 and "extra_convs" not in base.config()
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in g.modules()) == 1  # the generator's added 3x3 conv
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in d.modules()) == 3
 
 
 def test_run_jobs_runs_at_most_n_at_a_time_and_reports_each_exit_code(tmp_path):
@@ -228,11 +236,14 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
                "gan_mlp_4x_steps": ("gan_mlp", {"budget_s"}),  # four times seed 0's steps
                "wgan_gp_mlp_h256": ("wgan_gp_mlp", {"hidden"}), "cramer_mlp_h256": ("cramer_mlp", {"hidden"}),
                "otgan_mlp_h256": ("otgan_mlp", {"hidden"}),
-               "dcgan_critic_dropout": ("dcgan", {"dropout", "critic_batch_norm"}),
-               "dcgan_base32": ("dcgan", {"base"}), "dcgan_init": ("dcgan", {"weight_init"})}
+               # the GAN chapter's DCGAN experiments, made at the paper's rate before the sweep moved the DCGAN
+               "dcgan_paper_lr": ("dcgan", {"lr"}),
+               "dcgan_critic_dropout": ("dcgan_paper_lr", {"dropout", "critic_batch_norm"}),
+               "dcgan_base32": ("dcgan_paper_lr", {"base"}), "dcgan_default_init": ("dcgan_paper_lr", {"weight_init"}),
+               "dcgan_deeper": ("dcgan_paper_lr", {"extra_convs"})}
     assert set(models.VARIANTS) == set(changed) and not set(models.VARIANTS) & set(models.REGISTRY)
     for name, (base, fields) in changed.items():
-        spec, base_cfg = models.VARIANTS[name], models.REGISTRY[base].config()
+        spec, base_cfg = models.VARIANTS[name], {**models.REGISTRY, **models.VARIANTS}[base].config()
         cfg = spec.config()
         assert {k for k in set(cfg) | set(base_cfg) if cfg.get(k) != base_cfg.get(k)} == {"name"} | fields
         trainer, _ = models.build(name, data=torch.zeros(8, 1, 28, 28), device="cpu")

@@ -22,6 +22,31 @@ def test_dcgan_shapes():
     assert d(x).shape == (4,) and d.features(x).shape == (4, d.feature_dim)
 
 
+def test_dcgan_extra_convs_keep_shapes_and_the_plain_nets_state_dict_keys():
+    g, d = nets.DCGANGenerator(16, base=8, extra_convs=2), nets.DCGANCritic(base=8, batch_norm=True, extra_convs=1)
+    x = g(torch.randn(4, 16))
+    assert x.shape == (4, 1, 28, 28) and d(x).shape == (4,) and d.features(x).shape == (4, d.feature_dim)
+    convs = [m for m in g.net if isinstance(m, torch.nn.Conv2d)]
+    assert len(convs) == 2 and all(c.kernel_size == (3, 3) and c.stride == (1, 1) for c in convs)
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in d.modules()) == 3
+    # without extra convolutions the parameter names are those of the shipped checkpoints
+    assert list(nets.DCGANGenerator(16, base=8, extra_convs=0).state_dict()) == list(
+        nets.DCGANGenerator(16, base=8).state_dict())
+    assert "net.0.weight" in nets.DCGANGenerator(16, base=8).state_dict()
+    # a pixel's gradient reaches farther across the input with the extra convolution: the critic's receptive field
+    img = torch.zeros(1, 1, 28, 28, requires_grad=True)
+    for k, net in enumerate((nets.DCGANCritic(base=4), nets.DCGANCritic(base=4, extra_convs=1))):
+        net.eval()
+        img.grad = None
+        net.features(img)[0, 3 * 7 + 3].backward()  # channel 0 at the middle (3, 3) of the 7x7 map
+        seen = (img.grad[0, 0].abs() > 0).any(0).sum().item()
+        assert seen == (10, 18)[k]
+    with pytest.raises(ValueError, match="extra_convs"):
+        nets.DCGANGenerator(16, extra_convs=-1)
+    with pytest.raises(TypeError, match="extra_convs"):
+        nets.DCGANCritic(extra_convs=1.5)
+
+
 def test_dcgan_critic_dropout_acts_in_training_only():
     d = nets.DCGANCritic(base=8, dropout=0.5)
     x = torch.randn(6, 1, 28, 28)

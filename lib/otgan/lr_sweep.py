@@ -61,7 +61,7 @@ def run(name, factor, runs_dir="runs", budget_s=SWEEP_BUDGET_S):
     out_dir = os.path.join(runs_dir, "lr_sweep")
     os.makedirs(out_dir, exist_ok=True)
     out = os.path.join(out_dir, _stem(name, factor) + ".json")
-    config = json.loads(json.dumps(dict(spec.config(), sweep_budget_s=budget_s, profile=profile())))  # as stored
+    config = _recorded_config(spec, budget_s, profile())  # as stored
     if os.path.exists(out):
         with open(out) as f:
             row = json.load(f)
@@ -111,6 +111,31 @@ def load(path=None):
         return json.load(f)
 
 
+def _recorded_config(spec, budget_s, profile_name):
+    """A spec's config as a sweep row stores it (JSON: tuples become lists), with the sweep's budget and profile."""
+    return json.loads(json.dumps(dict(spec.config(), sweep_budget_s=budget_s, profile=profile_name)))
+
+
+def drift(sweep=None):
+    """Where the recorded sweep's runs differ from the models as the registry defines them now: for each model
+    with a run whose recorded config is not its present recipe at that run's rate (:func:`variant`), the set of
+    config fields that differ. Empty when every run is what the registry would train today.
+
+    Returns
+    -------
+    dict
+        ``{model: set of field names}``.
+    """
+    sweep = sweep or load()
+    out = {}
+    for r in sweep["rows"]:
+        now = _recorded_config(variant(r["model"], r["factor"]), sweep["budget_s"], sweep["profile"])
+        fields = {k for k in set(now) | set(r["config"]) if now.get(k) != r["config"].get(k)}
+        if fields:
+            out.setdefault(r["model"], set()).update(fields)
+    return out
+
+
 def choose(rows, clear_win=CLEAR_WIN):
     """Per model, the factor to train with: the one of lowest FID if it beats the published rate's (factor 1)
     by more than ``clear_win`` (a fraction), else 1.
@@ -130,6 +155,27 @@ def choose(rows, clear_win=CLEAR_WIN):
         best = min(fids, key=fids.get)
         chosen[name] = best if fids[best] < (1.0 - clear_win) * fids[1.0] else 1.0
     return chosen
+
+
+def train_full(name, factor, runs_dir="runs"):
+    """The confirmation's run of ``name`` at ``factor`` times its paper's rate for the model's whole budget (training
+    seed 0, as the shipped ``data/<name>.pt``; resumable from ``runs_dir/lr_sweep/<name>.x<factor>.full.pt``),
+    exported with its metrics to ``runs_dir/lr_sweep/<name>.x<factor>.full.export.pt``.
+
+    Returns
+    -------
+    str
+        The export's path, for :func:`evaluate_export`.
+    """
+    spec = variant(name, factor)
+    out_dir = os.path.join(runs_dir, "lr_sweep")
+    os.makedirs(out_dir, exist_ok=True)
+    stem = _stem(name, factor) + ".full"
+    trainer, n_steps = models.build(spec, checkpoint_path=os.path.join(out_dir, stem + ".pt"))
+    trainer.train(n_steps, desc=stem, progress=profile() != "smoke")
+    export = os.path.join(out_dir, stem + ".export.pt")
+    trainer.export(export, metrics=metrics.evaluate(trainer.sampler, n=1000))
+    return export
 
 
 def evaluate_export(name, factor, export, seed=0):
@@ -240,14 +286,21 @@ def main(argv=None):
     parser.add_argument("--runs-dir", default="runs")
     parser.add_argument("--confirm", action="store_true", help="evaluate --export and record it in "
                                                                f"data/{CONFIRM_FILE}")
-    parser.add_argument("--export", help="with --confirm: the exported full-budget checkpoint")
+    parser.add_argument("--export", help="with --confirm: the exported full-budget checkpoint (default with "
+                                         "--train: the run it trains)")
+    parser.add_argument("--train", action="store_true", help="with --confirm: first train the full-budget run at "
+                                                             "--factor (train_full)")
     parser.add_argument("--seed", type=int, default=0, help="with --confirm: the training seed of --export")
     args = parser.parse_args(argv)
     os.environ[PROFILE_VARIABLE] = args.profile
     torch.set_num_threads(1)
+    if args.train and not args.confirm:
+        parser.error("--train goes with --confirm")
     if args.confirm:
+        if args.train:
+            args.export = train_full(args.name, args.factor, args.runs_dir)
         if not args.export:
-            parser.error("--confirm needs --export PATH")
+            parser.error("--confirm needs --export PATH or --train")
         row = evaluate_export(args.name, args.factor, args.export, args.seed)
         record(row)
         print(f"recorded {args.name} lr x{args.factor:g} seed {args.seed}: {row['steps']} steps, "

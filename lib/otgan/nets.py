@@ -146,16 +146,24 @@ class DCGANGenerator(nn.Module):
     latent_dim : int
     base : int
         Channels of the last hidden feature map (the 7x7 map has ``2 * base``).
+    extra_convs : int
+        Stride-1 3x3 convolutions (batch norm, ReLU) on the 7x7 map before the first upsampling (0 = none): each
+        widens every output pixel's view of the 7x7 map by one cell on each side (4 pixels of the output).
     """
 
-    def __init__(self, latent_dim=100, base=64):
+    def __init__(self, latent_dim=100, base=64, extra_convs=0):
         super().__init__()
         positive(latent_dim, "latent_dim", integer=True)
         positive(base, "base", integer=True)
+        positive(extra_convs, "extra_convs", integer=True, allow_zero=True)
         self.latent_dim, self.out_shape = latent_dim, (1, 28, 28)
         self.project = nn.Sequential(nn.Linear(latent_dim, 2 * base * 49, bias=False),
                                      nn.BatchNorm1d(2 * base * 49), nn.ReLU(True))
+        extra = []
+        for _ in range(extra_convs):
+            extra += [nn.Conv2d(2 * base, 2 * base, 3, 1, 1, bias=False), nn.BatchNorm2d(2 * base), nn.ReLU(True)]
         self.net = nn.Sequential(
+            *extra,
             nn.ConvTranspose2d(2 * base, base, 4, 2, 1, bias=False), nn.BatchNorm2d(base), nn.ReLU(True),
             nn.ConvTranspose2d(base, 1, 4, 2, 1), nn.Tanh())
         self.base = base
@@ -177,19 +185,31 @@ class DCGANCritic(nn.Module):
     dropout : float
         Dropout after each LeakyReLU (0 = none), as in :class:`MLPCritic`: it keeps a discriminator from
         memorizing a small training set.
+    extra_convs : int
+        Stride-1 3x3 convolutions (batch norm if ``batch_norm``, LeakyReLU) on the 7x7 map before the head (0 =
+        none): each widens every feature's view of the digit by 8 pixels (4 on each side) beyond the 10x10 patch
+        the two strided convolutions see.
     """
 
-    def __init__(self, base=64, spectral_norm=False, batch_norm=False, dropout=0.0):
+    def __init__(self, base=64, spectral_norm=False, batch_norm=False, dropout=0.0, extra_convs=0):
         super().__init__()
         positive(base, "base", integer=True)
         number(dropout, "dropout", low=0, high=1, high_open=True)
+        positive(extra_convs, "extra_convs", integer=True, allow_zero=True)
         self.in_shape = (1, 28, 28)
         def drop():
             return [nn.Dropout(dropout)] if dropout else []
+        def norm():
+            return [nn.BatchNorm2d(2 * base)] if batch_norm else []
+        extra = []
+        for _ in range(extra_convs):
+            extra += [_maybe_sn(nn.Conv2d(2 * base, 2 * base, 3, 1, 1), spectral_norm), *norm(),
+                      nn.LeakyReLU(0.2, True), *drop()]
         self.body = nn.Sequential(
             _maybe_sn(nn.Conv2d(1, base, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2, True), *drop(),
             _maybe_sn(nn.Conv2d(base, 2 * base, 4, 2, 1), spectral_norm),
-            *([nn.BatchNorm2d(2 * base)] if batch_norm else []), nn.LeakyReLU(0.2, True), *drop(),
+            *norm(), nn.LeakyReLU(0.2, True), *drop(),
+            *extra,
             nn.Flatten())
         self.head = _maybe_sn(nn.Linear(2 * base * 49, 1), spectral_norm)
         self.feature_dim = 2 * base * 49
