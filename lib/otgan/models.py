@@ -300,15 +300,15 @@ _SPECS = [
     batch norm, no pooling, every weight drawn from N(0, 0.02^2) (:func:`otgan.nets.dcgan_init`), Adam 2e-4 betas
     (0.5, 0.999); one-sided label smoothing (0.9) against a discriminator that otherwise wins on 4,000 digits
     (measured without it: FID 289, precision 0.55 after 8,000 steps, with PyTorch's default initialization).
-    Trained under bf16 autocast, 1.8x faster per step here than float32 (``benchmarks/training.md``). The
-    initialization lowers the FID on each of three training seeds against PyTorch's default (the variant
-    ``dcgan_default_init``: 308.0 / 251.1 / 289.8 against 346.7 / 340.4 / 350.4). DiffAugment is not what holds
-    it back: with the default initialization, in 5-minute runs without it the FID was 425 against 574 with it (no
-    label smoothing: 558; twice the rate: 429; float32: 626), but for the whole budget without it the FID was 338
-    (10,017 steps) against 347, precision 0.54 in both (measured here, seed 0). Nor did two 5-minute screens on
-    top of the initialization (FID 409 after 3,000 steps): a generator of twice the channels
-    (``generator_base=128``, the common MNIST DCGAN's 256 and 128 channels; FID 431 after 1,597 steps) and
-    Radford et al.'s batch of 128 (FID 405 after 1,746 steps).
+    Trained under bf16 autocast, 1.8x faster per step here than float32 (``benchmarks/training.md``). At the
+    paper's rate the initialization lowers the FID on each of three training seeds against PyTorch's default
+    (``dcgan_paper_lr`` 308.0 / 251.1 / 289.8 against ``dcgan_default_init`` 346.7 / 340.4 / 350.4). DiffAugment
+    is not what holds it back: with the default initialization, in 5-minute runs without it the FID was 425 against
+    574 with it (no label smoothing: 558; twice the rate: 429; float32: 626), but for the whole budget without it
+    the FID was 338 (10,017 steps) against 347, precision 0.54 in both (measured here, seed 0). Nor did two 5-minute
+    screens on top of the initialization (FID 409 after 3,000 steps): a generator of twice the channels
+    (``generator_base=128``, the common MNIST DCGAN's 256 and 128 channels; FID 431 after 1,597 steps) and Radford
+    et al.'s batch of 128 (FID 405 after 1,746 steps).
 
     Trained at twice the paper's rate, 4e-4: the learning-rate sweep's 3-minute runs (made again with this
     initialization) gave FID 386 at 2x against 466 at 1x and 553 at 0.5x (:mod:`otgan.lr_sweep`), and the full
@@ -432,15 +432,16 @@ VARIANTS = {spec.name: spec for spec in [
     replace(_DCGAN_PAPER_LR, name="dcgan_default_init", weight_init=None, doc="""``dcgan_paper_lr`` with PyTorch's
     default initialization (uniform, scaled by the fan-in) instead of Radford et al.'s N(0, 0.02^2) weights,
     nothing else changed: the book's DCGAN before it was given the whole of their recipe. Its discriminator wins
-    from the first thousand steps (D(fake) about 0.13). Measured, training seeds 0 / 1 / 2: FID 346.7 / 340.4 / 350.4 (11,648 /
-    12,243 / 12,385 steps) against 308.0 / 251.1 / 289.8 with the initialization."""),
+    from the first thousand steps (D(fake) about 0.13). Measured, training seeds 0 / 1 / 2: FID 346.7 / 340.4 /
+    350.4 (11,648 / 12,243 / 12,385 steps) against 308.0 / 251.1 / 289.8 with the initialization."""),
     replace(_DCGAN_PAPER_LR, name="dcgan_critic_dropout", critic_batch_norm=False, dropout=0.3, doc="""
     ``dcgan_paper_lr`` with its discriminator as the MLP GAN's is: no batch norm, dropout 0.3 after each
     LeakyReLU (the common Keras/TensorFlow MNIST DCGAN's discriminator), everything else unchanged. It asks whether
     the DCGAN's discriminator, which ends the budget winning (its loss under 1, the MLP GAN's near 2 log 2), is what
     holds its digits back. Measured (seed 0): 9,283 steps, FID 294.3 against 308.0, recall 0.56 against 0.39, its
-    discriminator's loss 1.30 over the last tenth. On ``dcgan_default_init`` the same change gave FID 327.6 against 346.7 (8,603 steps), recall 0.54
-    against 0.26; dropout alone, with the batch norm kept, did not help there (FID 384 after 7,873 steps)."""),
+    discriminator's loss 1.30 over the last tenth. On ``dcgan_default_init`` the same change gave FID 327.6 against
+    346.7 (8,603 steps), recall 0.54 against 0.26; dropout alone, with the batch norm kept, did not help there (FID
+    384 after 7,873 steps)."""),
     replace(_DCGAN_PAPER_LR, name="dcgan_base32", base=32, doc="""``dcgan_paper_lr`` with half the channels (32 in the
     first feature map instead of 64, in generator and discriminator), nothing else changed. A DCGAN step costs about
     three times an MLP GAN step on this CPU, so in the same 20 minutes it makes about a third of the steps; at half
