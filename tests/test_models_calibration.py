@@ -228,6 +228,7 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
 
     monkeypatch.setenv("OTGAN_PROFILE", "book")
     changed = {"sw_pixel_batch1024": ("sw_pixel", {"batch_size"}), "sw_pixel_lr_decay": ("sw_pixel", {"lr_decay"}),
+               "sw_pixel_two_batch": ("sw_pixel", {"kind"}),
                "gan_mlp_lr_decay": ("gan_mlp", {"lr_decay"}),
                "gan_mlp_ema9995": ("gan_mlp", {"ema"}), "gan_mlp_lr2x": ("gan_mlp", {"lr"}),
                # trained for seed 0's step count instead of the wall-clock budget (its docstring says why)
@@ -237,7 +238,8 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
                "wgan_gp_mlp_h256": ("wgan_gp_mlp", {"hidden"}), "cramer_mlp_h256": ("cramer_mlp", {"hidden"}),
                "otgan_mlp_h256": ("otgan_mlp", {"hidden"}),
                # the GAN chapter's DCGAN experiments, made at the paper's rate before the sweep moved the DCGAN
-               "dcgan_paper_lr": ("dcgan", {"lr"}),
+               "dcgan_two_layer": ("dcgan", {"extra_convs"}),  # the compared DCGAN before one more conv per net
+               "dcgan_paper_lr": ("dcgan_two_layer", {"lr"}),
                "dcgan_critic_dropout": ("dcgan_paper_lr", {"dropout", "critic_batch_norm"}),
                "dcgan_base32": ("dcgan_paper_lr", {"base"}), "dcgan_default_init": ("dcgan_paper_lr", {"weight_init"}),
                "dcgan_deeper": ("dcgan_paper_lr", {"extra_convs"})}
@@ -254,3 +256,15 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
         assert checkpoint.load_checkpoint(path, map_location="cpu")["config"] == cfg
     with pytest.raises(ValueError, match="name must be one of"):
         models.build("sw_pixel_batch2048")
+
+
+def test_a_critic_free_loss_on_conv_nets_builds_no_critic():
+    """A DCGAN-architecture spec with a pixel loss (no critic) builds the conv generator and no critic."""
+    import dataclasses
+
+    from otgan import nets
+
+    spec = dataclasses.replace(models.REGISTRY["sw_pixel"], arch="dcgan", base=8, extra_convs=1)
+    g, d = spec.nets()
+    assert d is None and isinstance(g, nets.DCGANGenerator)
+    assert g(torch.randn(2, spec.latent)).shape == (2, 1, 28, 28)
