@@ -268,3 +268,13 @@ def test_a_critic_free_loss_on_conv_nets_builds_no_critic():
     g, d = spec.nets()
     assert d is None and isinstance(g, nets.DCGANGenerator)
     assert g(torch.randn(2, spec.latent)).shape == (2, 1, 28, 28)
+
+
+def test_a_spectrally_normalized_conv_spec_normalizes_its_conv_critic():
+    """``spectral_norm`` on a DCGAN-architecture spec reaches the conv critic's layers."""
+    import dataclasses
+
+    spec = dataclasses.replace(models.REGISTRY["sngan_hinge_mlp"], arch="dcgan", base=8, critic_batch_norm=False)
+    _, d = spec.nets()
+    convs = [m for m in d.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
+    assert convs and all(hasattr(m, "parametrizations") for m in convs)

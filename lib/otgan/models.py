@@ -232,7 +232,8 @@ class ModelSpec:
 
     def _nets(self):
         if self.arch == "dcgan":
-            critic = nets.DCGANCritic(base=self.base, batch_norm=self.critic_batch_norm, dropout=self.dropout,
+            critic = nets.DCGANCritic(base=self.base, spectral_norm=self.spectral_norm,
+                                      batch_norm=self.critic_batch_norm, dropout=self.dropout,
                                       extra_convs=self.extra_convs) if self.has_critic else None
             return nets.DCGANGenerator(self.latent, base=self.generator_base or self.base,
                                        extra_convs=self.extra_convs), critic
@@ -300,8 +301,9 @@ _DCGAN_TWO_LAYER = ModelSpec("dcgan_two_layer", """The DCGAN (Radford et al., 20
     Trained at twice the paper's rate, 4e-4: the learning-rate sweep's 3-minute runs (made again with this
     initialization) gave FID 386 at 2x against 466 at 1x and 553 at 0.5x (:mod:`otgan.lr_sweep`), and the full
     20-minute runs confirmed it: FID 235.6 at 2x (12,354 steps) against 308.0 at 1x (11,424 steps; recorded under
-    this name in ``data/mnist_lr_confirm.json``). The one-change variants of the GAN chapter were made on the run at the paper's
-    rate, shipped as the variant ``dcgan_paper_lr``; one of them, ``dcgan_deeper``, led to the compared ``dcgan``.""",
+    this name in ``data/mnist_lr_confirm.json``). The one-change variants of the GAN chapter were made on the run at
+    the paper's rate, shipped as the variant ``dcgan_paper_lr``; one of them, ``dcgan_deeper``, led to the compared
+    ``dcgan``.""",
               "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (_SMOKE_STEPS, _BUDGETED, 30000), (("real_label", 0.9),),
               arch="dcgan", base=64, precision="bf16", weight_init="dcgan", lr_factor=2.0, **_PROTOCOL)
 
@@ -310,7 +312,10 @@ _SPECS = [
     (0, 0.9), batch 64; the penalty's interpolates are augmented as the critic's inputs are; batch norm in the
     generator (not in the critic), as in Gulrajani et al.'s generators. Without it, under the protocol, the
     generator's tanh outputs saturated at +-1 (speckled binary digits, FID 1,290 and recall 0 after 4,500 steps,
-    the critic's W1 estimate rising from 7.7 to 10.3). The base model of the DOT chapter.""",
+    the critic's W1 estimate rising from 7.7 to 10.3). The base model of the DOT chapter. Conv nets (the DCGAN's,
+    with its extra 3x3 convolution, no batch norm in the critic, bf16) were screened for 3 minutes: 159 generator
+    steps (about 1.1 s each with five penalized critic steps), FID 1,554, against 992 steps and FID 611 for these
+    MLPs; too slow for the budget on this CPU.""",
               "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
               generator_batch_norm=True, **_PROTOCOL),
     ModelSpec("gan_mlp", """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4
@@ -347,7 +352,10 @@ _SPECS = [
     DCGAN generator (its MLP generator has none, and here generators without it saturated their tanh outputs
     under the protocol: see ``wgan_gp_mlp``). Trained at twice the paper's rate, 1e-4: the learning-rate sweep's
     3-minute runs gave FID 1,366 at 2x against 1,562 at 1x and 1,708 at 0.5x (:mod:`otgan.lr_sweep`), and the
-    full 20-minute runs confirmed it: FID 541 at 2x against 815 at 1x (:func:`otgan.lr_sweep.confirm`).""",
+    full 20-minute runs confirmed it: FID 541 at 2x against 815 at 1x (:func:`otgan.lr_sweep.confirm`). Conv nets
+    (the DCGAN's, with its extra 3x3 convolution, bf16) were screened for 3 minutes: the schedule's first 2,500
+    critic steps alone took most of them (21 generator steps, FID 1,974), so in the budget such a critic would
+    leave about 2,000 generator steps.""",
               "wgan", 128, 5e-5, None, 64, (2, _BUDGETED, 60000), (("clip", 0.01),), n_critic=5, lr_factor=2.0,
               critic_schedule=True, generator_batch_norm=True, **_PROTOCOL),
     ModelSpec("wgan_sn_mlp", """MLP WGAN whose critic is spectrally normalized (Miyato et al., 2018) but trained
@@ -420,7 +428,9 @@ _SPECS = [
     The generator has batch norm, as SN-GAN's generators do. Without it two runs here collapsed to one
     speckled digit (bf16: FID 2,077 at 6,500 steps; fp32: FID 1,913 at 6,000 steps, recall 0): the generator's
     gradient norm fell from ~3 to 0.000 after 5,000 steps, its tanh outputs saturated at +-1 while the critic's
-    hinge loss went to 0.4.""",
+    hinge loss went to 0.4. Conv nets (the DCGAN's, with its extra 3x3 convolution, every critic layer
+    spectrally normalized, no batch norm in the critic, bf16) were screened for 3 minutes at the paper's rate: FID
+    435 after 1,165 steps against 441 after 3,639 for these MLPs, no clear gain.""",
               "hinge", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, 10 ** 6, 100000), spectral_norm=True,
               generator_batch_norm=True,
               **_PROTOCOL),
