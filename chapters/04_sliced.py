@@ -408,7 +408,8 @@ forms_ink = {name: float((metrics.generate(tr.sampler, 1000, seed=SEED) > 0).flo
 forms_df["ink (share of pixels > 0)"] = pd.Series(forms_ink)
 glue("swtb_ink", forms_ink["sw_pixel_two_batch"]), glue("swtb_ink_one", forms_ink["sw_pixel"])
 claim(abs(fid_two / fid_one - 1) < 0.1, "the two-batch form leaves the pixel-SW generator's FID within 10%")
-claim(forms_ink["sw_pixel_two_batch"] > forms_ink["sw_pixel"], "the two-batch generator draws more ink")
+claim(abs(forms_ink["sw_pixel_two_batch"] - forms_ink["sw_pixel"]) < 0.01,
+      "the two-batch generator draws about as much ink as the one-batch one")
 plotting.sample_grids(forms, seed=SEED, width=4.4, ncol=2)
 plt.show()
 forms_df.rename(columns={"fid": "FID"}).round({"FID": 1, "precision": 3, "recall": 3, "coverage": 3,
@@ -417,10 +418,10 @@ forms_df.rename(columns={"fid": "FID"}).round({"FID": 1, "precision": 3, "recall
 # %% [markdown]
 # In {glue:text}`swtb_steps:,` steps the two-batch form ends at FID {glue:text}`swtb_fid:.0f`
 # ({glue:text}`swtb_change:+.0%` against the one-batch loss). Its digits are no better formed: as often broken or
-# smeared, with thicker strokes (a share {glue:text}`swtb_ink:.3f` of their pixels inked, against
-# {glue:text}`swtb_ink_one:.3f` for the one-batch generator and {glue:text}`ink_real:.3f` for real digits). Unlike the
-# Sinkhorn divergence's, the one-batch sliced loss's bias is not what holds the pixel generator back in this budget
-# (one run each); what the batch can tell, measured above, and the budget remain.
+# smeared, with about as much ink (a share {glue:text}`swtb_ink:.3f` of their pixels, against
+# {glue:text}`swtb_ink_one:.3f` for the one-batch generator and {glue:text}`ink_real:.3f` for real digits). Unlike
+# the Sinkhorn divergence's, the one-batch sliced loss's bias is not what holds the pixel generator back in this
+# budget (one run each); what is left is what a batch of 256 can tell (measured above) and the budget.
 
 # %% [markdown]
 # ## SGD on a sliced loss: what is proved (Tanguy, 2023)
