@@ -344,8 +344,7 @@ _SPECS = [
     Trained at twice the paper's rate, 4e-4: the learning-rate sweep's 3-minute runs, made with these nets, gave FID
     266 at 2x against 385 at 1x and 532 at 0.5x (:mod:`otgan.lr_sweep`), and the full 20-minute runs confirmed it:
     FID 89.0 at 2x (7,613 steps) against 113.3 at 1x (7,966 steps; :func:`otgan.lr_sweep.confirm`), the 1x run
-    being ``dcgan_deeper``'s seed 0.""",
-              ),
+    being ``dcgan_deeper``'s seed 0."""),
     ModelSpec("wgan_clip_mlp", """MLP WGAN with weight clipping (Arjovsky et al., 2017): c = 0.01, RMSProp 5e-5,
     the reference code's critic schedule (100 critic steps for the first 25 generator steps and at every 500th,
     5 otherwise; :class:`otgan.losses.CriticSchedule`); batch norm in the generator, as in the reference code's
