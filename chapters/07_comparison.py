@@ -221,10 +221,11 @@ claim(fid_mean[top2].max() < fid_mean["dcgan"] < fid_mean["sinkhorn_two_batch_ml
       < fid_mean["wgan_gp_mlp"],
       "the order of the means: the two best, then the DCGAN, the two-batch Sinkhorn generator, SW on features, WGAN-GP")
 claim(fid_min["wgan_gp_mlp"] > fid_max[top2].max(), "WGAN-GP's best seed is worse than every seed of the two best")
-five = list(comparison.SEEDED_MODELS[:5])
+five = [n for n in comparison.SEEDED_MODELS if n != "wgan_gp_mlp"]  # the seeded models besides WGAN-GP
 claim(set(mnist_table["fid"].drop("real vs real").astype(float).nsmallest(5).index) == set(five),
       "the five seeded models besides WGAN-GP are the five best of the table on seed 0")
-claim(steps_seeds.groupby("model").mean()[five].idxmin() == "dcgan", "the DCGAN makes the fewest steps of the five best")
+claim(steps_seeds.groupby("model").mean()[five].idxmin() == "dcgan",
+      "the DCGAN makes the fewest steps of the five best")
 claim(sum(f < seed0["sngan_hinge_mlp"] for f in seed_runs["fid"].xs("dcgan", level="model")) == 2,
       "two of the DCGAN's seeds score below SN-GAN's seed 0");
 
