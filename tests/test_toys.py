@@ -248,6 +248,28 @@ def test_longer_runs_train_twice_the_long_steps_in_their_own_file(tmp_data, monk
         toys.longer_runs(toys_=("swissroll",))
 
 
+def test_longest_runs_train_twice_the_longer_steps_in_their_own_file(tmp_data, monkeypatch):
+    calls = []
+    train = toys.train
+    monkeypatch.setattr(toys, "train", lambda *a, **k: calls.append(a[:3]) or train(*a, **k))
+    monkeypatch.setattr(toys, "LONGEST", {"8gaussians": ("sn-hinge",)})
+    longest = toys.longest_runs(seeds=(0, 1), log=lambda *a: None)
+    assert calls == [("8gaussians", "sn-hinge", toys.longest_steps())] * 2
+    assert toys.longest_steps() == 2 * toys.longer_steps()
+    assert sorted(r["seed"] for r in longest["rows"]) == [0, 1] and longest["steps"] == toys.longest_steps()
+    assert toys.load_longest() == longest
+    model = toys.load_long_model("sn-hinge", "8gaussians", longest=True)
+    assert model.row["steps"] == toys.longest_steps() and model.row["seed"] == 0
+    with pytest.raises(FileNotFoundError, match="toys-longer`"):  # the longer runs' file is another one
+        toys.load_longer()
+    with pytest.raises(ValueError, match="longest"):
+        toys.load_long_model("sn-hinge", "8gaussians", longer=True, longest=True)
+    toys.longest_runs(seeds=(0, 1), log=lambda *a: None)  # recorded rows are kept, not trained again
+    assert len(calls) == 2
+    with pytest.raises(ValueError, match="toys_"):
+        toys.longest_runs(toys_=("25gaussians",))
+
+
 def test_large_batch_runs_change_only_the_batch_and_keep_one_file_per_batch(tmp_data, monkeypatch):
     """The large-batch study: each job trained at each of its batches, its config the recipe's but for the batch,
     one file per batch, seed 0's generator shipped, kept on a second call; bad arguments name themselves."""

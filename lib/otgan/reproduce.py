@@ -6,6 +6,7 @@
     python -m otgan.reproduce --profile book --only toys-long --shard 0/2  # 25 and 8 Gaussians at 5x the steps (2 shards)
     python -m otgan.reproduce --profile book --only toys-long --seed 1 2   # ... and its other training seeds
     python -m otgan.reproduce --profile book --only toys-longer  # toys.LONGER (WGAN-GP, sliced; SN hinge, sliced, Cramér on 8 Gaussians) at 2x the long steps
+    python -m otgan.reproduce --profile book --only toys-longest  # toys.LONGEST (Cramér on 8 Gaussians) at 2x the longer steps
     python -m otgan.reproduce --profile book --only toys-batch  # the sliced loss on 8 Gaussians at three batches
     python -m otgan.reproduce --profile book --only toys-batches --seed 0 1 2  # toys.LARGE_BATCHES (a GPU's batches)
     python -m otgan.reproduce --profile book --only gan_mlp wgan_gp_mlp --seed 1 2 --jobs 2  # 2 at a time
@@ -110,7 +111,7 @@ def run_jobs(commands, logs, n_jobs=2, poll_s=1.0):
 
 
 #: The ``--only`` names that are not MNIST models: the studies this command also runs.
-STUDIES = ("lr-sweep", "toys", "toys-long", "toys-longer", "toys-batches", "toys-batch", "flow")
+STUDIES = ("lr-sweep", "toys", "toys-long", "toys-longer", "toys-longest", "toys-batches", "toys-batch", "flow")
 
 
 def main(argv=None):
@@ -169,6 +170,9 @@ def main(argv=None):
     if args.only is None or "toys-longer" in args.only:  # toys.LONGER at twice the long runs' steps
         longer = toys.longer_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
         print(f"toys-longer: {len(longer['rows'])} runs of {longer['steps']} steps")
+    if args.only is None or "toys-longest" in args.only:  # toys.LONGEST at twice the longer runs' steps
+        longest = toys.longest_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
+        print(f"toys-longest: {len(longest['rows'])} runs of {longest['steps']} steps")
     if args.only is None or "toys-batches" in args.only:  # toys.LARGE_BATCHES: the longer runs at larger batches
         runs = toys.large_batch_runs(seeds=args.seed, shard=tuple(int(v) for v in args.shard.split("/")))
         print("toys-batches: " + ", ".join(f"{len(r['rows'])} runs at batch {b}" for b, r in runs.items()))
