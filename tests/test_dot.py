@@ -67,3 +67,67 @@ def test_dot_bad_input():
         dot.dot_latent(nets.MLPGenerator(2, 2, hidden=(4,)), critic, torch.zeros(3, 2), 1.0, latent="laplace")
     with pytest.raises(ValueError, match="z must have shape"):
         dot.dot_latent(nets.MLPGenerator(2, 2, hidden=(4,)), critic, torch.zeros(3), 1.0)
+
+
+class Identity(torch.nn.Module):
+    """A critic whose features are the points themselves (and whose head is a constant)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.zeros(1))
+
+    def features(self, x):
+        return x.flatten(1) + 0 * self.w
+
+    def forward(self, x):
+        return self.w.expand(len(x))
+
+
+def test_energy_witness_is_the_energy_distance_first_variation_and_dot_follows_it():
+    gen = torch.Generator().manual_seed(0)
+    real = torch.randn(300, 2, generator=gen) * 0.1 + torch.tensor([2.0, 0.0])
+    fake = torch.randn(200, 2, generator=gen) * 0.1
+    w = dot.EnergyWitness(Identity(), real, fake)
+    x = torch.randn(7, 2, generator=gen)
+    expected = torch.cdist(x, fake).mean(1) - torch.cdist(x, real).mean(1)
+    assert torch.allclose(w(x), expected, atol=1e-5)
+    # -2 D is the first variation of the energy distance: moving one generated point by a small dx changes
+    # 2 E|X - Y| - E|Y - Y'| (the terms that depend on it, over m points) by -2 grad D(y) . dx / m
+    def energy(f):
+        return 2 * torch.cdist(f, real).mean() - torch.cdist(f, f).sum() / (len(f) * (len(f) - 1))
+    y = fake.clone().requires_grad_(True)
+    (g,) = torch.autograd.grad(energy(y), y)
+    yi = fake[:1].clone().requires_grad_(True)
+    wit = dot.EnergyWitness(Identity(), real, fake[1:])  # the others, as the variation at one point sees them
+    (gd,) = torch.autograd.grad(wit(yi).sum(), yi)
+    assert torch.allclose(g[0] * len(fake), -2 * gd[0], rtol=0.05, atol=1e-3)
+    # DOT with it moves the generated points toward the real cluster and raises D
+    moved = dot.dot_target(w, fake[:20], k_eff=0.25, n_steps=50, lr=0.05)  # |grad D| <= 2: k_eff < 1 moves all
+    assert (moved[:, 0] > fake[:20, 0] + 0.1).all() and (w(moved) > w(fake[:20])).all()
+
+
+def test_energy_witness_bad_input():
+    with pytest.raises(TypeError, match="features"):
+        dot.EnergyWitness(torch.nn.Linear(2, 1), torch.zeros(3, 2), torch.zeros(3, 2))
+    with pytest.raises(ValueError, match="real and fake"):
+        dot.EnergyWitness(Identity(), torch.zeros(3, 2), torch.zeros(3, 3))
+    with pytest.raises(ValueError, match="real"):
+        dot.EnergyWitness(Identity(), torch.zeros(0, 2), torch.zeros(3, 2))
+
+
+def test_potential_is_the_critic_or_for_the_cramer_gan_its_energy_witness():
+    from types import SimpleNamespace
+
+    torch.manual_seed(0)
+    g = nets.MLPGenerator(4, (1, 28, 28), hidden=(16,), out_activation="tanh")
+    d = nets.MLPCritic((1, 28, 28), hidden=(16, 8))
+    gan = SimpleNamespace(critic=d, sampler=g, config={"loss": "wgan-gp"})
+    assert dot.potential(gan) is d
+    assert dot.potential(SimpleNamespace(critic=None, sampler=g, config={"loss": "sliced"})) is None
+    cramer = SimpleNamespace(critic=d, sampler=g, config={"loss": "cramer"})
+    w = dot.potential(cramer, n_ref=20)
+    assert isinstance(w, dot.EnergyWitness) and w.h_real.shape == w.h_fake.shape == (20, 8)
+    x = g(torch.randn(5, 4))
+    assert w(x).shape == (5,) and torch.equal(dot.potential(cramer, n_ref=20).h_fake, w.h_fake)  # seeded
+    with pytest.raises(ValueError, match="n_ref"):
+        dot.potential(cramer, n_ref=0)

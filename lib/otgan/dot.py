@@ -16,8 +16,10 @@ gradient exists at the start. Any (generator, critic) pair works: for a GAN disc
 """
 import torch
 
-from ._checks import batch, choice, network, positive
+from ._checks import batch, choice, network, positive, same_shape
+from .data import load_mnist
 from .lipschitz import effective_lipschitz
+from .metrics import generate
 
 PROJECTIONS = ("sphere", "box", "none")
 
@@ -147,6 +149,73 @@ def dot_latent(generator, critic, z, k_eff, n_steps=25, lr=0.05, delta=1e-3, lat
     finally:
         generator.train(was_g)
         critic.train(was_c)
+
+
+class EnergyWitness(torch.nn.Module):
+    """The witness function of the energy distance on a critic's features, as the potential DOT follows.
+
+    .. math:: D(x) = \\frac{1}{m}\\sum_{j=1}^m \\|h(x) - h(y_j)\\|_2 - \\frac{1}{n}\\sum_{i=1}^n \\|h(x) - h(x_i)\\|_2
+
+    for real samples :math:`x_i`, generated samples :math:`y_j` and the critic's features :math:`h` (its
+    ``features`` method). The Cramér GAN (Bellemare et al., 2017) trains its generator on the energy distance
+    :math:`2\\mathbb{E}\\|h(X) - h(Y)\\| - \\mathbb{E}\\|h(X) - h(X')\\| - \\mathbb{E}\\|h(Y) - h(Y')\\|`,
+    whose first variation in the generated distribution is :math:`-2D`: moving a sample up :math:`D` is the
+    direction in which its generator's loss falls fastest. Its critic's scalar ``head`` is never trained (the
+    losses use only the features), so the head is not a potential; this is. :math:`D` is high near the real
+    samples and far from the generated ones, as a WGAN critic is.
+
+    Parameters
+    ----------
+    critic : nn.Module
+        A critic with a ``features(x)`` method returning shape (n, d); evaluated as given (put it in eval mode).
+    real, fake : Tensor, shape (n, ...) and (m, ...)
+        The reference samples; their features are computed once, without gradients.
+    """
+
+    def __init__(self, critic, real, fake):
+        super().__init__()
+        network(critic, "critic")
+        if not callable(getattr(critic, "features", None)):
+            raise TypeError(f"critic must have a features(x) method, got {type(critic).__name__}")
+        real, fake = batch(real, "real"), batch(fake, "fake")
+        same_shape(real, fake, "real", "fake", start=1)
+        self.critic = critic
+        with torch.no_grad():
+            self.register_buffer("h_real", critic.features(real).detach())
+            self.register_buffer("h_fake", critic.features(fake).detach())
+
+    def forward(self, x):
+        h = self.critic.features(x)
+        return torch.cdist(h, self.h_fake).mean(1) - torch.cdist(h, self.h_real).mean(1)
+
+
+#: The MNIST losses whose generator descends the energy distance on the critic's features with the critic's head
+#: never trained: latent DOT follows their :class:`EnergyWitness` (:func:`potential`), not the head.
+WITNESS_LOSSES = ("cramer",)
+
+
+def potential(trainer, n_ref=500, seed=0):
+    """The potential latent DOT follows for a trained MNIST model: its critic (for a GAN discriminator, the
+    logit), or, for a loss of :data:`WITNESS_LOSSES` (the Cramér GAN), the :class:`EnergyWitness` of its critic's
+    features between ``n_ref`` training digits and ``n_ref`` samples of its generator (both drawn with ``seed``).
+
+    Returns
+    -------
+    nn.Module or None
+        None for a model without a critic.
+    """
+    positive(n_ref, "n_ref", integer=True)
+    critic = getattr(trainer, "critic", None)
+    if critic is None:
+        return None
+    critic = critic.float().eval()
+    if trainer.config.get("loss") not in WITNESS_LOSSES:
+        return critic
+    real = load_mnist("train", verbose="once").images
+    pick = torch.randperm(len(real), generator=torch.Generator().manual_seed(seed))[:n_ref]
+    dev = next(critic.parameters()).device
+    fake = generate(trainer.sampler.float(), n_ref, seed=seed + 1).to(dev)
+    return EnergyWitness(critic, real[pick].to(dev), fake)
 
 
 def latent_lipschitz(generator, critic, z, n_pairs=1000, n_repeats=10, generator_rng=None):
