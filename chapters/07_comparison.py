@@ -872,21 +872,12 @@ glue("lb_device_note", f"Seed{'s' if len(lb_gpu) > 1 else ''} {english_list(str(
      "a GPU, the others on this CPU." if lb_gpu else "All trained on this CPU.")
 display(styled(batch25, index=True, precision=2))  # noqa: F821
 
-target25 = otgan.data.toy("25gaussians")
-fig, axes = plt.subplots(2, 2, figsize=(8.4, 8.4))
-for j, (b, kwargs) in enumerate(((otgan.toys.RECIPES["sliced"]["batch_size"], {"longer": True}),
-                                 (lb_batch, {"batch_size": lb_batch}))):
-    with contextlib.redirect_stdout(io.StringIO()):
-        x = otgan.toys.load_long_model("sliced", "25gaussians", **kwargs).sample(2000)
-    r = metrics.toy_metrics(x, target25, n_ref=2000, seed=SEED)
-    for i in range(2):
-        plotting.plot_samples(x, target25, ax=axes[i, j], s=3 if i else 2,
-                              title=None if i else f"batch {b:,}: {r['modes_covered']}/25 modes, HQ "
-                                                   f"{r['high_quality']:.2f}")
-        axes[i, j].set(xlabel="", ylabel="")
-    axes[1, j].set(xlim=(-2.5, -0.5), ylim=(-2.5, -0.5))
-fig.suptitle(f"Sliced loss, 25 Gaussians, {longer_data['steps']:,} generator steps, seed 0", y=1.0)
-fig.tight_layout()
+with contextlib.redirect_stdout(io.StringIO()):
+    pair = {f"batch {b:,}": otgan.toys.load_long_model("sliced", "25gaussians", **kwargs).sample
+            for b, kwargs in ((otgan.toys.RECIPES["sliced"]["batch_size"], {"longer": True}),
+                              (lb_batch, {"batch_size": lb_batch}))}
+comparison.plot_zoomed_pair(pair, "25gaussians", ((-2.5, -0.5), (-2.5, -0.5)), seed=SEED,
+                            suptitle=f"Sliced loss, 25 Gaussians, {longer_data['steps']:,} generator steps, seed 0")
 plt.show()
 paired = at_recipe.set_index("seed")["HQ long"], at_large.set_index("seed")["HQ long"]
 glue("lb_hq_min", at_large["HQ long"].min())

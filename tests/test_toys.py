@@ -451,6 +451,24 @@ def test_plot_long_runs_draws_the_shipped_generators_with_their_modes():
     plt.close(fig)
 
 
+def test_plot_zoomed_pair_draws_each_generator_whole_and_zoomed():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    target = data.toy("8gaussians")
+    fig = comparison.plot_zoomed_pair({"a": lambda n: target.sample(n, seed=1), "b": lambda n: target.sample(n, seed=2)},
+                                      "8gaussians", ((1.0, 2.5), (-0.5, 1.5)), "two samples", n=400)
+    axes = fig.axes
+    assert len(axes) == 4 and all(axes[i].get_title().startswith(("a: 8/8 modes", "b: 8/8 modes")) for i in (0, 1))
+    assert axes[2].get_xlim() == (1.0, 2.5) and axes[3].get_ylim() == (-0.5, 1.5)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="zoom"):
+        comparison.plot_zoomed_pair({"a": target.sample}, "8gaussians", ((1.0, 0.5), (0, 1)), "bad")
+    with pytest.raises(ValueError, match="samplers"):
+        comparison.plot_zoomed_pair({}, "8gaussians", ((0, 1), (0, 1)), "none")
+
+
 def test_runs_note_says_how_complete_the_grid_is():
     import pandas as pd
 

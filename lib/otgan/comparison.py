@@ -263,6 +263,46 @@ def plot_long_runs(long_table, toy, steps, n=2000, seed=0, ncols=5, longer=False
 
 
 
+def plot_zoomed_pair(samplers, toy, zoom, suptitle, n=2000, seed=0):
+    """Samples of two (or more) generators side by side over the density of ``toy``, whole (top row) and zoomed
+    into the window ``zoom = ((x0, x1), (y0, y1))`` (bottom row), each titled with the modes it covers and its
+    high-quality rate in these ``n`` samples (:func:`otgan.metrics.toy_metrics`, evaluation stream ``seed``).
+
+    Parameters
+    ----------
+    samplers : dict
+        Column title -> a function ``n -> samples`` (e.g. a trainer's ``sample``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from . import metrics, plotting
+    from .data import toy as make_toy
+
+    if not isinstance(samplers, dict) or not samplers:
+        raise ValueError("samplers must be a non-empty dict of title -> sampling function")
+    (x0, x1), (y0, y1) = zoom
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"zoom must be ((x0, x1), (y0, y1)) with x0 < x1 and y0 < y1, got {zoom!r}")
+    target = make_toy(toy)
+    fig, axes = plt.subplots(2, len(samplers), figsize=(4.2 * len(samplers), 8.4), squeeze=False)
+    for j, (label, sample) in enumerate(samplers.items()):
+        x = sample(n)
+        r = metrics.toy_metrics(x, target, n_ref=n, seed=seed)
+        for i in range(2):
+            plotting.plot_samples(x, target, ax=axes[i, j], s=3 if i else 2,
+                                  title=None if i else f"{label}: {r['modes_covered']}/{r['n_modes']} modes, HQ "
+                                                       f"{r['high_quality']:.2f}")
+            axes[i, j].set(xlabel="", ylabel="")
+        axes[1, j].set(xlim=(x0, x1), ylim=(y0, y1))
+    fig.suptitle(suptitle, y=1.0)
+    fig.tight_layout()
+    return fig
+
+
 def runs_note(n_done, n_all, seeds, planned):
     """How much of a grid of runs a table rests on, for a parenthesis in the prose.
 
