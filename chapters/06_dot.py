@@ -56,7 +56,7 @@ import torch
 
 import otgan
 from otgan import data, dot, lipschitz, losses, metrics, models, plotting, toys, transport, widgets
-from otgan.claims import claim, glue
+from otgan.claims import claim, english_list, glue
 from otgan.tables import styled
 from otgan.transport import SinkhornConvergenceWarning
 
@@ -386,8 +386,9 @@ glue("dot_all_gp_drop", -worse["wgan_gp_mlp"])
 generators = [n for n in dot_all.index if not n.endswith(" (head)")]  # one row per generator, its potential's
 hurt = [n for n in generators if change[n] > 0]
 p_down = [n for n in generators if dot_all.loc[n, "precision after"] < dot_all.loc[n, "precision before"]]
-glue("dot_all_n", len(generators)), glue("dot_all_n_lower", len(generators) - len(hurt))
-glue("dot_all_hurt", ", ".join(hurt) or "none"), glue("dot_all_p_down", ", ".join(p_down) or "none")
+glue("dot_all_fid_sentence", f"lowers the FID of {len(generators) - len(hurt)} of the {len(generators)} generators "
+     f"(raised: {english_list(hurt)})" if hurt else f"lowers the FID of all {len(generators)} generators")
+glue("dot_all_p_down", english_list(p_down))
 glue("dot_all_n_p_up", len(generators) - len(p_down))
 best_after = dot_all.loc[generators, "fid after"]
 glue("dot_all_best_after", best_after.idxmin()), glue("dot_all_best_after_fid", best_after.min())
@@ -411,8 +412,7 @@ styled(dot_all.rename(columns={"k_eff": "K_eff"}), index=True, precision=3)
 # %% [markdown]
 # Where DOT helps and where it does not (read the table above; the numbers are recomputed at every build):
 #
-# - With the sweep's small step DOT lowers the FID of {glue:text}`dot_all_n_lower` of the
-#   {glue:text}`dot_all_n` generators (raised: {glue:text}`dot_all_hurt`) and raises precision for
+# - With the sweep's small step DOT {glue:text}`dot_all_fid_sentence` and raises precision for
 #   {glue:text}`dot_all_n_p_up` (lowered: {glue:text}`dot_all_p_down`). The lowest FID after DOT is
 #   {glue:text}`dot_all_best_after`'s, {glue:text}`dot_all_best_after_fid:.1f`.
 # - For the **gradient-penalty WGAN**, whose critic is the closest to a transport potential, DOT lowers the FID
