@@ -360,7 +360,8 @@ for name, tr in models.load(with_critic, seed=SEED).items():
     zz = torch.randn(n_eval, g_.latent_dim, generator=torch.Generator().manual_seed(SEED))
     g_.eval()
     with torch.no_grad():
-        before = metrics.evaluate(g_(zz), n=n_eval)
+        x_before = g_(zz)
+        before = metrics.evaluate(x_before, n=n_eval)
     # the potential DOT follows: the critic, or the Cramér GAN's energy witness (below); its untrained head too
     potentials = {name: dot.potential(tr, seed=SEED)}
     if potentials[name] is not tr.critic:
@@ -369,9 +370,12 @@ for name, tr in models.load(with_critic, seed=SEED).items():
         kk = dot.latent_lipschitz(g_, d_, zz).mean
         z_dot = dot.dot_latent(g_, d_, zz, kk, **dot.MNIST_LATENT)
         with torch.no_grad():
-            after = metrics.evaluate(g_(z_dot), n=n_eval)
+            x_after = g_(z_dot)
+            after = metrics.evaluate(x_after, n=n_eval)
+        paired = metrics.paired_precision_change(x_before, x_after)  # the same codes: a paired difference
         table[row] = {"k_eff": kk, **{f"{k} before": before[k] for k in ("fid", "precision", "recall")},
-                      **{f"{k} after": after[k] for k in ("fid", "precision", "recall")}}
+                      **{f"{k} after": after[k] for k in ("fid", "precision", "recall")},
+                      "precision change": paired["delta"], "± SE": paired["se"]}
 dot_all = pd.DataFrame(table).T
 dot_all["FID change"] = dot_all["fid after"] - dot_all["fid before"]
 change = dot_all["FID change"]
@@ -388,7 +392,22 @@ hurt = [n for n in generators if change[n] > 0]
 p_down = [n for n in generators if dot_all.loc[n, "precision after"] < dot_all.loc[n, "precision before"]]
 glue("dot_all_fid_sentence", f"lowers the FID of {len(generators) - len(hurt)} of the {len(generators)} generators "
      f"(raised: {english_list(hurt)})" if hurt else f"lowers the FID of all {len(generators)} generators")
+p_sig = [n for n in p_down if dot_all.loc[n, "precision change"] < -2 * dot_all.loc[n, "± SE"]]
+pc, se = dot_all.loc[generators, "precision change"], dot_all.loc[generators, "± SE"]
+p_up_sig = list(pc.index[pc > 2 * se])
+glue("dot_all_p_up_sig", english_list(p_up_sig))
+glue("dot_all_p_down_sig", english_list(p_sig, empty="none of them"))
+glue("dot_all_p_n_noise", len(generators) - len(p_up_sig) - len(p_sig))
 glue("dot_all_p_down", english_list(p_down))
+gp_pc = dot_all.loc["wgan_gp_mlp", ["precision change", "± SE"]]
+clip_pc = dot_all.loc["wgan_clip_mlp", ["precision change", "± SE"]]
+glue("dot_all_clip_z", -clip_pc.iloc[0] / clip_pc.iloc[1])
+claim(0 < gp_pc.iloc[0] < 2 * gp_pc.iloc[1], "the WGAN-GP's precision rises by less than two paired standard errors")
+claim(-3 * clip_pc.iloc[1] < clip_pc.iloc[0] < -clip_pc.iloc[1],
+      "the clipped WGAN's precision falls by one to three paired standard errors")
+claim(all(abs(dot_all.loc[n, "precision change"] - (dot_all.loc[n, "precision after"]
+                                                    - dot_all.loc[n, "precision before"])) < 1e-9 for n in generators),
+      "the paired precision change is the difference of the two precisions")
 glue("dot_all_n_p_up", len(generators) - len(p_down))
 best_after = dot_all.loc[generators, "fid after"]
 glue("dot_all_best_after", best_after.idxmin()), glue("dot_all_best_after_fid", best_after.min())
@@ -413,17 +432,22 @@ styled(dot_all.rename(columns={"k_eff": "K_eff"}), index=True, precision=3)
 # Where DOT helps and where it does not (read the table above; the numbers are recomputed at every build):
 #
 # - With the sweep's small step DOT {glue:text}`dot_all_fid_sentence` and raises precision for
-#   {glue:text}`dot_all_n_p_up` (lowered: {glue:text}`dot_all_p_down`). The lowest FID after DOT is
+#   {glue:text}`dot_all_n_p_up` (lowered: {glue:text}`dot_all_p_down`). Some of these changes are within the
+#   sampling noise of 1,000 samples: the table's *± SE* is the paired standard error of each change over the
+#   latent codes (`metrics.paired_precision_change`). Precision rises by more than two of them for
+#   {glue:text}`dot_all_p_up_sig`, and falls by more than two for {glue:text}`dot_all_p_down_sig`; for the
+#   other {glue:text}`dot_all_p_n_noise` the change, up or down, is within two. The lowest FID after DOT is
 #   {glue:text}`dot_all_best_after`'s, {glue:text}`dot_all_best_after_fid:.1f`.
 # - For the **gradient-penalty WGAN**, whose critic is the closest to a transport potential, DOT lowers the FID
-#   by {glue:text}`dot_all_gp_drop:.0f`% and raises precision ({glue:text}`dot_all_gp_p_before:.2f` →
-#   {glue:text}`dot_all_gp_p_after:.2f`) at a cost in recall ({glue:text}`dot_all_gp_r_before:.2f` →
+#   by {glue:text}`dot_all_gp_drop:.0f`% and raises precision, within two standard errors
+#   ({glue:text}`dot_all_gp_p_before:.3f` → {glue:text}`dot_all_gp_p_after:.3f`), at a clear cost in recall
+#   ({glue:text}`dot_all_gp_r_before:.2f` →
 #   {glue:text}`dot_all_gp_r_after:.2f`), as in the sweep (whose $k_{eff}$ was estimated on other pairs, so its
 #   numbers differ slightly). For the **spectrally normalized** critic of the
 #   plain-loss model it lowers the FID too ({glue:text}`dot_all_worse_wgan_sn_mlp:+.0f`%). For the **clipped**
 #   critic the FID changes by {glue:text}`dot_all_worse_wgan_clip_mlp:+.0f`% but precision falls
-#   ({glue:text}`dot_all_clip_p_before:.2f` → {glue:text}`dot_all_clip_p_after:.2f`), the opposite of what DOT
-#   does for the penalized critic: its moves do not make the digits sharper.
+#   ({glue:text}`dot_all_clip_p_before:.3f` → {glue:text}`dot_all_clip_p_after:.3f`, {glue:text}`dot_all_clip_z:.1f`
+#   standard errors): its moves do not make the digits sharper.
 # - The **GAN discriminators** (the MLP GAN, the hinge SN-GAN) are classifiers: their logit is not a transport
 #   potential, and DOT on a discriminator is a heuristic (close to discriminator-driven latent sampling), not
 #   optimal transport. With the small step it still helps the two best models of the book (FID

@@ -150,3 +150,20 @@ def test_metrics_table_has_baseline_first_and_same_keys():
     assert set(table["other training digits"]) == set(metrics.TABLE_KEYS)
     assert "class_hist" in full["other training digits"]
     assert table["other training digits"]["fid"] < 2 * table["real vs real"]["fid"] < 100  # real against real
+
+
+def test_paired_precision_change_matches_evaluate_and_its_standard_error(real):
+    x = real[0].images[:300]
+    noisy = x.clone()
+    noisy[::2] = -noisy[::2]  # every other digit inverted (white background): off the real manifold
+    out = metrics.paired_precision_change(x, noisy)
+    assert out["n"] == 300
+    assert out["before"] == pytest.approx(metrics.evaluate(x)["precision"])
+    assert out["after"] == pytest.approx(metrics.evaluate(noisy)["precision"])
+    assert out["delta"] == pytest.approx(out["after"] - out["before"]) and out["delta"] < -2 * out["se"] < 0
+    same = metrics.paired_precision_change(x, x.clone())
+    assert same["delta"] == 0 and same["se"] == 0
+    with pytest.raises(ValueError, match="paired"):
+        metrics.paired_precision_change(x, x[:10])
+    with pytest.raises(ValueError, match="reference"):
+        metrics.paired_precision_change(x, x, reference="test")
