@@ -505,12 +505,18 @@ def longer_runs(toys_=None, seeds=(0,), shard=(0, 1), log=print):
     dict
         ``{"profile", "steps", "rows"}``, each row naming its ``toy``.
     """
+    return _tier_runs(LONGER, toys_, seeds, shard, log, longer_steps(), LONGER_FILE, "longer")
+
+
+def _tier_runs(tier, toys_, seeds, shard, log, n_steps, file, subdir):
+    """The runs of a tier of :func:`longer_runs` or :func:`longest_runs`: for each toy of ``toys_`` (default every
+    toy of ``tier``, a dict toy -> losses), :func:`_recorded_runs` of its losses; returns the last file read."""
     if isinstance(toys_, str):
         toys_ = (toys_,)
-    toys_ = tuple(choice(toy, "toys_", tuple(LONGER)) for toy in (toys_ or LONGER))
+    toys_ = tuple(choice(toy, "toys_", tuple(tier)) for toy in (toys_ or tier))
     out = None
     for toy in toys_:
-        out = _recorded_runs(LONGER[toy], (toy,), seeds, shard, log, longer_steps(), LONGER_FILE, "longer")
+        out = _recorded_runs(tier[toy], (toy,), seeds, shard, log, n_steps, file, subdir)
     return out
 
 
@@ -613,13 +619,7 @@ def longest_runs(toys_=None, seeds=(0,), shard=(0, 1), log=print):
     dict
         ``{"profile", "steps", "rows"}``, each row naming its ``toy``.
     """
-    if isinstance(toys_, str):
-        toys_ = (toys_,)
-    toys_ = tuple(choice(toy, "toys_", tuple(LONGEST)) for toy in (toys_ or LONGEST))
-    out = None
-    for toy in toys_:
-        out = _recorded_runs(LONGEST[toy], (toy,), seeds, shard, log, longest_steps(), LONGEST_FILE, "longest")
-    return out
+    return _tier_runs(LONGEST, toys_, seeds, shard, log, longest_steps(), LONGEST_FILE, "longest")
 
 
 def load_longest():
