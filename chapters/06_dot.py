@@ -346,10 +346,11 @@ plt.show()
 # ## DOT on every MNIST generator with a critic
 #
 # Latent-space DOT with the sweep's best step (lr {glue:text}`lat_best_lr:g`, {glue:text}`lat_best_n:d` updates,
-# chosen on the WGAN-GP above; $k_{eff}$ estimated per model) on each generator that comes with a critic. For the GAN discriminators $D$ is the logit. Before → after, 1,000 samples against the held-out
-# digits. As everywhere in the book, FID is computed on the features of the book's small MNIST classifier, not
-# on Inception features: it is not comparable with published FIDs, and it is very sensitive to blur
-# ({ref}`ch-metrics`).
+# chosen on the WGAN-GP above; $k_{eff}$ estimated per model) on each generator that comes with a critic. For the GAN
+# discriminators $D$ is the logit; for the Cramér GAN, the witness of the distance its generator descends (explained
+# below the table; `dot.potential` picks $D$ for each model). Before → after, 1,000 samples against the held-out
+# digits. As everywhere in the book, FID is computed on the features of the book's small MNIST classifier, not on
+# Inception features: it is not comparable with published FIDs, and it is very sensitive to blur ({ref}`ch-metrics`).
 
 # %%
 with_critic = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sngan_hinge_mlp", "sw_features",
