@@ -1103,7 +1103,7 @@ shown.style.format({c: "{:.2f}" if c.startswith("W1") else f for c, f in formats
 with contextlib.redirect_stdout(io.StringIO()):
     pair = {f"{n:,} steps": otgan.toys.load_long_model("cramer", "8gaussians", **kwargs).sample
             for n, kwargs in ((longer_data["steps"], {"longer": True}), (longest_data["steps"], {"longest": True}))}
-comparison.plot_zoomed_pair(pair, "8gaussians", ((0.9, 2.5), (-0.5, 1.9)), seed=SEED,
+comparison.plot_zoomed_pair(pair, "8gaussians", ((0.6, 2.6), (-0.3, 1.7)), seed=SEED,
                             suptitle="Cramér GAN, 8 Gaussians, seed 0 (lower row: two neighbouring modes)")
 plt.show()
 
