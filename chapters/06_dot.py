@@ -379,6 +379,15 @@ for name, tr in models.load(with_critic, seed=SEED).items():
                       "precision change": paired["delta"], "± SE": paired["se"]}
 dot_all = pd.DataFrame(table).T
 dot_all["FID change"] = dot_all["fid after"] - dot_all["fid before"]
+shown = pd.DataFrame({"K_eff": dot_all["k_eff"], "FID": dot_all["fid before"], "FID after": dot_all["fid after"],
+                      "precision": dot_all["precision before"], "precision after": dot_all["precision after"],
+                      "Δ precision ± SE": [f"{c:+.3f} ± {e:.3f}" for c, e in
+                                           zip(dot_all["precision change"], dot_all["± SE"])],
+                      "recall": dot_all["recall before"], "recall after": dot_all["recall after"]})
+styled(shown, index=True).format({**{c: "{:.3f}" for c in shown.columns if c != "Δ precision ± SE"},
+                                  "FID": "{:.1f}", "FID after": "{:.1f}"})
+
+# %% tags=["hide-input"]
 change = dot_all["FID change"]
 before_after = lambda name, key: (dot_all.loc[name, f"{key} before"], dot_all.loc[name, f"{key} after"])  # noqa: E731
 gp_p, gp_r, clip_p = before_after("wgan_gp_mlp", "precision"), before_after("wgan_gp_mlp", "recall"), \
@@ -426,18 +435,17 @@ claim(all(worse[n] < 0 for n in ("gan_mlp", "sngan_hinge_mlp")), "DOT lowers the
 claim(worse["cramer_mlp (head)"] > 0 and abs(worse["otgan_mlp"]) < 10,
       "DOT along their untrained heads hurts the Cramér GAN and moves OT-GAN's FID by less than a tenth")
 claim(worse["cramer_mlp"] < -20 and abs(cr_p[1] - cr_p[0]) < 0.02,
-      "along its energy witness DOT lowers the Cramér GAN's FID by over a fifth; its precision moves by under 0.02")
-styled(dot_all.rename(columns={"k_eff": "K_eff"}), index=True, precision=3)
+      "along its energy witness DOT lowers the Cramér GAN's FID by over a fifth; its precision moves by under 0.02");
 
 # %% [markdown]
 # Where DOT helps and where it does not (read the table above; the numbers are recomputed at every build):
 #
 # - With the sweep's small step DOT {glue:text}`dot_all_fid_sentence` and raises precision for
-#   {glue:text}`dot_all_n_p_up` (lowered: {glue:text}`dot_all_p_down`). Some of these changes are within the
-#   sampling noise of 1,000 samples: the table's *± SE* is the paired standard error of each change over the
-#   latent codes (`metrics.paired_precision_change`). Precision rises by more than two of them for
-#   {glue:text}`dot_all_p_up_sig`, and falls by more than two for {glue:text}`dot_all_p_down_sig`; for the
-#   other {glue:text}`dot_all_p_n_noise` the change, up or down, is within two. The lowest FID after DOT is
+#   {glue:text}`dot_all_n_p_up` (lowered: {glue:text}`dot_all_p_down`). Some of these changes are within the sampling
+#   noise of 1,000 samples: the column *Δ precision ± SE* gives each change with its paired standard error over the
+#   latent codes (`metrics.paired_precision_change`). Precision rises by more than two standard errors for
+#   {glue:text}`dot_all_p_up_sig`, and falls by more than two for {glue:text}`dot_all_p_down_sig`; for the other
+#   {glue:text}`dot_all_p_n_noise` the change, up or down, is within two. The lowest FID after DOT is
 #   {glue:text}`dot_all_best_after`'s, {glue:text}`dot_all_best_after_fid:.1f`.
 # - For the **gradient-penalty WGAN**, whose critic is the closest to a transport potential, DOT lowers the FID
 #   by {glue:text}`dot_all_gp_drop:.0f`% and raises precision, within two standard errors
