@@ -1115,8 +1115,8 @@ plt.show()
 # {glue:text}`longest8_cr_w1_hi:.2f` by seed ({glue:text}`longest8_cr_w1_over` of the three above 2). Each run took
 # {glue:text}`longest8_cramer_minutes_long:.0f` minutes of a shared thread. In the zoom both lengths leave a thin
 # trail of samples between the two modes. So on 8 Gaussians the Cramér GAN, with this recipe, meets the mode and
-# $W_1$ targets on the mean over its seeds and levels off just under the high-quality one: four times the long
-# runs' steps buy a hundredth of high-quality rate.
+# $W_1$ targets on the mean over its seeds and levels off just under the high-quality one: doubling the steps
+# again bought about a hundredth of high-quality rate.
 
 # %% [markdown]
 # **Why the Sinkhorn divergence draws a ring.** More steps do not help it, and the reason is measurable. The
