@@ -252,9 +252,9 @@ def paired_precision_change(before, after, reference="heldout", k=3, classifier=
     latent codes before and after a move such as DOT), with its paired standard error.
 
     Each generated image is inside the real k-NN manifold or not; precision is the mean of that indicator
-    :math:`\mathbb{1}_i`. The change is :math:`\Delta = \frac{1}{n}\sum_i (\mathbb{1}_i^{after} -
-    \mathbb{1}_i^{before})` and its standard error over the latent codes :math:`\mathrm{sd}(\mathbb{1}^{after}
-    - \mathbb{1}^{before}) / \sqrt{n}` (the reference digits held fixed).
+    :math:`\\mathbb{1}_i`. The change is :math:`\\Delta = \\frac{1}{n}\\sum_i (\\mathbb{1}_i^{after} -
+    \\mathbb{1}_i^{before})` and its standard error over the latent codes :math:`\\mathrm{sd}(\\mathbb{1}^{after}
+    - \\mathbb{1}^{before}) / \\sqrt{n}` (the reference digits held fixed).
 
     Parameters
     ----------
@@ -276,10 +276,12 @@ def paired_precision_change(before, after, reference="heldout", k=3, classifier=
     if reference not in ("heldout", "train"):
         raise ValueError(f"reference must be one of ['heldout', 'train'], got {reference!r}")
     real, _, _ = reference_features(reference, classifier)
+    radii = None  # the real manifold's k-NN radii, the same for both sets
     inside = []
-    for images, name in ((before, "before"), (after, "after")):
+    for images in (before, after):
         r, f = _feature_sets(real, features_and_probs(images, classifier)[0], k)
-        counts, _ = _ball_counts(f, r, _kth_neighbour_radii(r, k))
+        radii = _kth_neighbour_radii(r, k) if radii is None else radii
+        counts, _ = _ball_counts(f, r, radii)
         inside.append((counts > 0).double())
     diff = inside[1] - inside[0]
     return {"delta": float(diff.mean()), "se": float(diff.std() / len(diff) ** 0.5),
