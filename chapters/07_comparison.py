@@ -1059,13 +1059,14 @@ shown.style.format({c: "{:.2f}" if c.startswith("W1") else f for c, f in formats
 # modes, as the measurement below predicts: the loss's expected minibatch value is lower at its trained generator
 # than at the data, so SGD is not drawn to the sharp target.
 #
-# Cramér gains on both counts, but reaches only one of the two targets it missed: over the {glue:text}`longer8_cramer_seeds:.0f` seeds
-# run, its high-quality rate rises from {glue:text}`longer8_cramer_HQ_short:.2f` to
-# {glue:text}`longer8_cramer_HQ_long:.2f` (worst seed {glue:text}`longer8_cramer_HQ_long_min:.2f`), short of 0.9,
-# and its $W_1$ falls from {glue:text}`longer8_cramer_W1_floor_short:.2f` to
-# {glue:text}`longer8_cramer_W1_floor_long:.2f` times the floor on the mean, under 2, though by seed it runs from
-# {glue:text}`longer8_cr_w1_lo:.2f` to {glue:text}`longer8_cr_w1_hi:.2f`. Unlike the sliced loss's, its
-# high-quality rate was still rising at {glue:text}`longer_steps:,` steps.
+# Cramér gains on both counts, but reaches only one of the two targets it missed: over the
+# {glue:text}`longer8_cramer_seeds:.0f` seeds run, its high-quality rate rises from
+# {glue:text}`longer8_cramer_HQ_short:.2f` to {glue:text}`longer8_cramer_HQ_long:.2f` (worst seed
+# {glue:text}`longer8_cramer_HQ_long_min:.2f`), short of 0.9, and its $W_1$ falls from
+# {glue:text}`longer8_cramer_W1_floor_short:.2f` to {glue:text}`longer8_cramer_W1_floor_long:.2f` times the floor on
+# the mean, under 2, though by seed it runs from {glue:text}`longer8_cr_w1_lo:.2f` to
+# {glue:text}`longer8_cr_w1_hi:.2f`. Unlike the sliced loss's, its high-quality rate was still rising at
+# {glue:text}`longer_steps:,` steps.
 
 # %% [markdown]
 # **Cramér at four times the long runs' steps.** Where does it stop? The same three Cramér runs trained for
@@ -1093,7 +1094,8 @@ claim(cr4["modes long min"] == 8 and cr4["HQ long"] < 0.9 and 0 < cr4["HQ long"]
       "under 0.9")
 claim(cr4["W1/floor long"] > cr4["W1/floor short"] and 0 < int((cr_longest["W1/floor long"] > 2).sum()) < 3,
       "twice the steps again do not lower Cramér's mean W1, and some but not all seeds are above twice the floor")
-claim(1.9 < cr4["W1/floor long"] <= 2, "Cramér's mean W1 at 80,000 steps is within twice the floor only at the threshold")
+claim(1.9 < cr4["W1/floor long"] <= 2,
+      "Cramér's mean W1 at 80,000 steps is within twice the floor only at the threshold")
 claim(longest8_targets.loc["cramer", ["all modes", "W1"]].all() and not longest8_targets.loc["cramer", "HQ"],
       "on the mean over seeds Cramér meets the mode and W1 targets at 80,000 steps, not the high-quality one")
 shown, formats = comparison.long_shown(longest8_table, longer_data["steps"], longest_data["steps"])
@@ -1116,10 +1118,9 @@ plt.show()
 # {glue:text}`longest8_cramer_W1_floor_long:.2f` now, from {glue:text}`longest8_cr_w1_lo:.2f` to
 # {glue:text}`longest8_cr_w1_hi:.2f` by seed ({glue:text}`longest8_cr_w1_over` of the three above 2). Each run took
 # {glue:text}`longest8_cramer_minutes_long:.0f` minutes of a shared thread. In the zoom both lengths leave a thin
-# trail of samples between the two modes. So on 8 Gaussians the Cramér GAN, with this recipe, keeps every mode,
-# meets the $W_1$ target on the mean over its seeds only at its threshold, and levels off just under the
-# high-quality target: doubling the steps
-# again bought about a hundredth of high-quality rate.
+# trail of samples between the two modes. So on 8 Gaussians the Cramér GAN, with this recipe, keeps every mode, meets
+# the $W_1$ target on the mean over its seeds only at its threshold, and levels off just under the high-quality
+# target: doubling the steps again bought about a hundredth of high-quality rate.
 
 # %% [markdown]
 # **Why the Sinkhorn divergence draws a ring.** More steps do not help it, and the reason is measurable. The
