@@ -403,9 +403,8 @@ hurt = [n for n in generators if change[n] > 0]
 p_down = [n for n in generators if dot_all.loc[n, "precision after"] < dot_all.loc[n, "precision before"]]
 glue("dot_all_fid_sentence", f"lowers the FID of {len(generators) - len(hurt)} of the {len(generators)} generators "
      f"(raised: {english_list(hurt)})" if hurt else f"lowers the FID of all {len(generators)} generators")
-p_sig = [n for n in p_down if dot_all.loc[n, "precision change"] < -2 * dot_all.loc[n, "± SE"]]
 pc, se = dot_all.loc[generators, "precision change"], dot_all.loc[generators, "± SE"]
-p_up_sig = list(pc.index[pc > 2 * se])
+p_up_sig, p_sig = list(pc.index[pc > 2 * se]), list(pc.index[pc < -2 * se])  # beyond two paired SEs, up / down
 glue("dot_all_p_up_sig", english_list(p_up_sig))
 glue("dot_all_p_down_sig", english_list(p_sig, empty="none of them"))
 glue("dot_all_p_n_noise", len(generators) - len(p_up_sig) - len(p_sig))
