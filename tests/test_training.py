@@ -440,3 +440,51 @@ def test_bf16_autocast_keeps_sinkhorn_solves_float32():
     with torch.autocast("cpu", dtype=torch.bfloat16):
         out = otgan_loss.value(critic, real, fake)
     assert out.dtype == torch.float32 and torch.isfinite(out) and torch.allclose(out, ref, rtol=0.1, atol=1e-3)
+
+
+def test_translate_is_the_shift_of_each_image_with_fill_and_twice_differentiable():
+    """Against a per-image reference (pad, then slice at the drawn offset), on several channels; the gradient
+    penalty differentiates through it twice."""
+    x = torch.randn(6, 3, 10, 12)
+    g1, g2 = torch.Generator().manual_seed(5), torch.Generator().manual_seed(5)
+    y = augment.translate(x, ratio=0.25, fill=-2.0, generator=g1)
+    sh, sw = 3, 3                              # round(0.25 * 10), round(0.25 * 12)
+    dy = torch.randint(-sh, sh + 1, (6, 1), generator=g2)
+    dx = torch.randint(-sw, sw + 1, (6, 1), generator=g2)
+    padded = torch.nn.functional.pad(x, (sw, sw, sh, sh), value=-2.0)
+    for i in range(6):
+        r0, c0 = sh - int(dy[i]), sw - int(dx[i])
+        assert torch.equal(y[i], padded[i, :, r0:r0 + 10, c0:c0 + 12])
+    xg = x.clone().requires_grad_()
+    (grad,) = torch.autograd.grad(augment.translate(xg, 0.25).pow(3).sum(), xg, create_graph=True)
+    grad.sum().backward()                      # the double backward of a gather
+    assert xg.grad is not None and torch.isfinite(xg.grad).all()
+
+
+def test_adam_is_fused_on_cpu_and_a_resumed_run_keeps_its_kernel(tmp_path):
+    net = torch.nn.Linear(3, 2)
+    opt = training.adam(net.parameters(), 1e-3, (0.5, 0.9))
+    assert opt.param_groups[0]["fused"] is True and opt.param_groups[0]["betas"] == (0.5, 0.9)
+    ref = torch.optim.Adam(copy.deepcopy(net).parameters(), 1e-3, betas=(0.5, 0.9), foreach=False)
+    twin = copy.deepcopy(net)
+    opt = training.adam(twin.parameters(), 1e-3, (0.5, 0.9))
+    for _ in range(3):                         # the same update as the reference implementation
+        ref.zero_grad()
+        opt.zero_grad()
+        sum(p.sum() ** 2 for p in ref.param_groups[0]["params"]).backward()
+        sum(p.sum() ** 2 for p in twin.parameters()).backward()
+        ref.step()
+        opt.step()
+    for a, b in zip(ref.param_groups[0]["params"], twin.parameters()):
+        assert torch.allclose(a, b, atol=1e-6)
+    # a checkpoint written by the unfused kernel does not switch a resumed optimizer back to it
+    old = torch.optim.Adam(net.parameters(), 1e-3)
+    sum(p.sum() for p in net.parameters()).backward()
+    old.step()
+    fresh = training.adam(net.parameters(), 1e-3)
+    training._load_optimizer(fresh, old.state_dict())
+    assert fresh.param_groups[0]["fused"] is True and len(fresh.state) == 2
+    with pytest.raises(ValueError, match="params"):
+        training.adam([], 1e-3)
+    with pytest.raises(ValueError, match="lr"):
+        training.adam(net.parameters(), -1.0)

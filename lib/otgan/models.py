@@ -18,14 +18,14 @@ from .runtime import data_path
 from .runtime import device as default_device
 from .runtime import profile, settings
 from .checkpoint import load_checkpoint
-from .training import Trainer
+from .training import Trainer, adam
 
 
 def _adam(params, lr, betas):
     """Adam, or RMSProp when ``betas`` is None (the original WGAN)."""
     if betas is None:
         return torch.optim.RMSprop(params, lr=lr)
-    return torch.optim.Adam(params, lr=lr, betas=betas)
+    return adam(params, lr, betas)
 
 
 BUDGET_S = 20 * 60.0  # the book profile's equal budget per MNIST model: 20 minutes of CPU time of one thread

@@ -118,6 +118,46 @@ def standing_statistics(generator, n_batches=50, batch_size=256, latent="gaussia
     return len(bns)
 
 
+#: Optimizer fields that choose a kernel, not the arithmetic: a resumed optimizer keeps its own.
+_KERNEL_FLAGS = ("fused", "foreach")
+
+
+def adam(params, lr=2e-4, betas=(0.5, 0.999)):
+    """Adam (Kingma & Ba, 2015) with PyTorch's fused kernel where it has one for the parameters' device.
+
+    .. math:: m \\leftarrow \\beta_1 m + (1-\\beta_1) g,\\quad v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2,\\quad
+              \\theta \\leftarrow \\theta - \\eta\\, \\hat m / (\\sqrt{\\hat v} + \\epsilon)
+
+    The fused kernel updates every tensor in one pass instead of one pass per elementwise operation: on this
+    book's CPU it made the step of the MNIST MLPs' 1.9 million parameters 7x faster (7.3 ms to 1.0 ms,
+    ``benchmarks/training.md``), about a fifth of a GAN MLP's training step. Same update, same state dict.
+
+    Parameters
+    ----------
+    params : iterable of Tensor
+    lr : float
+    betas : (float, float)
+
+    Returns
+    -------
+    torch.optim.Adam
+    """
+    params = list(params)
+    if not params:
+        raise ValueError("params is empty: Adam needs at least one parameter")
+    fused = all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
+    return torch.optim.Adam(params, lr=positive(lr, "lr"), betas=betas, fused=fused or None)
+
+
+def _load_optimizer(opt, state):
+    """``opt.load_state_dict(state)``, keeping ``opt``'s kernel choice (fused / foreach): a checkpoint made with
+    the slower kernel would otherwise switch a resumed run to it."""
+    flags = [{k: g[k] for k in _KERNEL_FLAGS if k in g} for g in opt.param_groups]
+    opt.load_state_dict(state)
+    for group, kept in zip(opt.param_groups, flags):
+        group.update(kept)
+
+
 def _grad_norm(params):
     return torch.nn.utils.clip_grad_norm_(params, float("inf"))
 
@@ -203,10 +243,10 @@ class Trainer:
         self.critic = critic.to(self.device) if critic is not None else None
         self.data = data.to(self.device) if isinstance(data, torch.Tensor) else data
         self.generator_loss, self.critic_loss = generator_loss, critic_loss
-        self.opt_generator = opt_generator or torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999))
+        self.opt_generator = opt_generator or adam(generator.parameters())
         self.opt_critic = opt_critic
         if critic is not None and opt_critic is None:
-            self.opt_critic = torch.optim.Adam(critic.parameters(), 2e-4, betas=(0.5, 0.999))
+            self.opt_critic = adam(critic.parameters())
         self.batch_size, self.n_critic = batch_size, n_critic
         self.critic_hooks = list(critic_hooks)
         self.latent = latent
@@ -433,12 +473,12 @@ class Trainer:
         ckpt = load_checkpoint(path, map_location=self.device)
         self._check_config(ckpt, path)
         self.generator.load_state_dict(ckpt["generator"])
-        self.opt_generator.load_state_dict(ckpt["opt_generator"])
+        _load_optimizer(self.opt_generator, ckpt["opt_generator"])
         if self.ema_generator is not None:
             self.ema_generator.load_state_dict(ckpt["ema_generator"])
         if self.critic is not None:
             self.critic.load_state_dict(ckpt["critic"])
-            self.opt_critic.load_state_dict(ckpt["opt_critic"])
+            _load_optimizer(self.opt_critic, ckpt["opt_critic"])
         torch.set_rng_state(ckpt["rng_cpu"].cpu())
         if ckpt.get("rng_cuda") is not None and torch.cuda.is_available():
             torch.cuda.set_rng_state_all([s.cpu() for s in ckpt["rng_cuda"]])
