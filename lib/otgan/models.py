@@ -317,7 +317,7 @@ _SPECS = [
     steps (about 1.1 s each with five penalized critic steps), FID 1,554, against 992 steps and FID 611 for these
     MLPs; too slow for the budget on this CPU.""",
               "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
-              generator_batch_norm=True, **_PROTOCOL),
+              generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("gan_mlp", """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4
     betas (0.5, 0.999). On 4,000 digits a plain discriminator memorizes the data and wins outright (D(fake) -> 0
     and the generator collapses, measured: FID 1,900 after 15,000 steps); dropout 0.3 in the discriminator and
@@ -357,7 +357,7 @@ _SPECS = [
     (seed 0, not shipped): 1,947 generator steps, FID 457 against 541 for these MLPs, precision 0.45 against 0.74,
     recall 0.45 against 0.20; lower, but still about 22 times the real-vs-real FID.""",
               "wgan", 128, 5e-5, None, 64, (2, _BUDGETED, 60000), (("clip", 0.01),), n_critic=5, lr_factor=2.0,
-              critic_schedule=True, generator_batch_norm=True, **_PROTOCOL),
+              critic_schedule=True, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("wgan_sn_mlp", """MLP WGAN whose critic is spectrally normalized (Miyato et al., 2018) but trained
     with the plain W-loss: Adam 1e-4 betas (0.5, 0.9), n_critic 5 (the WGAN chapter's measured counter-example;
     Miyato et al. used the hinge loss, :data:`REGISTRY` ``["sngan_hinge_mlp"]``).""",
@@ -373,20 +373,20 @@ _SPECS = [
     full 20-minute runs did not confirm it by the sweep's margin (:func:`otgan.lr_sweep.confirm`; seed 0: FID 111.0
     at 2x against 115.7 at 1x, and over three seeds 2x was level with 1x).""",
               "sliced-features", batch_size=128, steps=(_SMOKE_STEPS, _BUDGETED, 40000),
-              loss_params=(("n_projections", 1000), ("real_label", 0.9)), **_MLP_GAN, **_PROTOCOL),
+              loss_params=(("n_projections", 1000), ("real_label", 0.9)), **_MLP_GAN, precision="bf16", **_PROTOCOL),
     ModelSpec("max_sw", """Max-sliced Wasserstein on discriminator features (Deshpande et al., 2019): as
     ``sw_features``, but the generator descends W_2 along the single direction that separates the features most
     (10 ascent steps per call, warm-started). Trained at the paper's rate: the learning-rate sweep's 3-minute runs
     favoured twice the rate (FID 348 against 473), but the full 20-minute run at 2x was worse (FID 137.9 against
     116.1 at 1x; :func:`otgan.lr_sweep.confirm`).""",
               "max-sliced-features", batch_size=128, steps=(_SMOKE_STEPS, _BUDGETED, 40000),
-              loss_params=(("ascent_steps", 10), ("real_label", 0.9)), **_MLP_GAN, **_PROTOCOL),
+              loss_params=(("ascent_steps", 10), ("real_label", 0.9)), **_MLP_GAN, precision="bf16", **_PROTOCOL),
     ModelSpec("sinkhorn_mlp", """Sinkhorn generator (Genevay et al., 2018): the debiased Sinkhorn divergence in
     pixel space (squared Euclidean cost on pixels in [-1, 1], eps = 4, i.e. eps = 1 for pixels in [0, 1] as in the
     paper; 30 log-domain iterations, envelope gradient), batch 200, no critic, Adam 5e-4, EMA generator and the
     equal budget (no augmentation: no critic sees the digits).""",
               "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (_SMOKE_STEPS, _BUDGETED, 20000),
-              (("eps", SINKHORN_EPS), ("n_iter", 30)), generator_batch_norm=True, **_PROTOCOL_NO_CRITIC),
+              (("eps", SINKHORN_EPS), ("n_iter", 30)), generator_batch_norm=True, precision="bf16", **_PROTOCOL_NO_CRITIC),
     ModelSpec("sinkhorn_two_batch_mlp", """``sinkhorn_mlp`` with one change: the generator minimizes OT-GAN's two-batch
     form of the same entropic costs (Salimans et al., 2018), each batch split in halves, OT(X,Y) + OT(X,Y') +
     OT(X',Y) + OT(X',Y') - 2 OT(X,X') - 2 OT(Y,Y') (:class:`otgan.ot_losses.SinkhornGeneratorLoss`,
@@ -397,14 +397,14 @@ _SPECS = [
     the one-batch divergence); the shipped file is that run.""",
               "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (_SMOKE_STEPS, _BUDGETED, 20000),
               (("eps", SINKHORN_EPS), ("n_iter", 30), ("kind", "two-batch")), generator_batch_norm=True,
-              **_PROTOCOL_NO_CRITIC),
+              precision="bf16", **_PROTOCOL_NO_CRITIC),
     ModelSpec("cramer_mlp", """Cramér GAN (Bellemare et al., 2017) with MLP nets: energy distance on the critic's
     512-d features, gradient penalty 10 on the surrogate critic, n_critic 5, Adam 2e-4 betas (0.5, 0.9), batch 128
     (two generated halves). Trained at twice the rate, 4e-4: the learning-rate sweep's 3-minute runs gave FID 528
     at 2x against 662 at 1x, and the full 20-minute runs confirmed it: FID 188 at 2x (6,226 steps) against 244 at
     1x (4,873 steps; :func:`otgan.lr_sweep.confirm`).""",
               "cramer", 128, 2e-4, (0.5, 0.9), 128, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
-              lr_factor=2.0, generator_batch_norm=True, **_PROTOCOL),
+              lr_factor=2.0, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("otgan_mlp", """OT-GAN (Salimans et al., 2018) with MLP nets: mini-batch energy distance with
     Sinkhorn (eps 0.05, 50 iterations, no backprop through the plan) on the cosine cost between critic features,
     the critic maximizing it, 3 generator steps per critic step, Adam 3e-4 betas (0.5, 0.999), batch 256 (two
@@ -432,7 +432,7 @@ _SPECS = [
     spectrally normalized, no batch norm in the critic, bf16) were screened for 3 minutes at the paper's rate: FID
     435 after 1,165 steps against 441 after 3,639 for these MLPs, no clear gain.""",
               "hinge", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, 10 ** 6, 100000), spectral_norm=True,
-              generator_batch_norm=True,
+              generator_batch_norm=True, precision="bf16",
               **_PROTOCOL),
 ]
 #: Every MNIST model of the book by name: a frozen :class:`ModelSpec` each.
@@ -514,9 +514,9 @@ VARIANTS = {spec.name: spec for spec in [
     put it ahead, by less than the sweep's margin). Measured (seed 0): 40,830 steps, FID 72.6, just above the range
     of ``gan_mlp``'s seeds (55.7 to 71.0)."""),
     replace(REGISTRY["sngan_hinge_mlp"], name="sngan_hinge_mlp_lr2x", lr_factor=2.0, budget_s=None,
-            steps=(_SMOKE_STEPS, 32795, REGISTRY["sngan_hinge_mlp"].steps[2]), doc="""``sngan_hinge_mlp`` with
+            steps=(_SMOKE_STEPS, 41415, REGISTRY["sngan_hinge_mlp"].steps[2]), doc="""``sngan_hinge_mlp`` with
     one change: twice the paper's learning rate, 4e-4 for both nets (the learning-rate sweep's other close case:
-    its 3-minute runs put 2x within the sweep's margin of 1x). It is trained for the 32,795 steps that seed 0 of
+    its 3-minute runs put 2x within the sweep's margin of 1x). It is trained for the 41,415 steps that seed 0 of
     ``sngan_hinge_mlp`` made in its 20 minutes, not for 20 minutes: the machine it was trained on ran this model at
     about 22 steps per second, against 27 for that seed, so the same minutes would have bought a fifth fewer
     steps."""),
