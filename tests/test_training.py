@@ -484,6 +484,11 @@ def test_adam_is_fused_on_cpu_and_a_resumed_run_keeps_its_kernel(tmp_path):
     fresh = training.adam(net.parameters(), 1e-3)
     training._load_optimizer(fresh, old.state_dict())
     assert fresh.param_groups[0]["fused"] is True and len(fresh.state) == 2
+    assert training.adam(net.parameters(), 1e-3, fused=False).param_groups[0]["fused"] is None
+    toy = models.toy_trainer(otgan.data.toy("8gaussians"), "nonsaturating")
+    assert not toy.opt_generator.param_groups[0]["fused"] and not toy.opt_critic.param_groups[0]["fused"]
+    with pytest.raises(TypeError, match="fused"):
+        training.adam(net.parameters(), 1e-3, fused="yes")
     with pytest.raises(ValueError, match="params"):
         training.adam([], 1e-3)
     with pytest.raises(ValueError, match="lr"):

@@ -122,7 +122,7 @@ def standing_statistics(generator, n_batches=50, batch_size=256, latent="gaussia
 _KERNEL_FLAGS = ("fused", "foreach")
 
 
-def adam(params, lr=2e-4, betas=(0.5, 0.999)):
+def adam(params, lr=2e-4, betas=(0.5, 0.999), fused=True):
     """Adam (Kingma & Ba, 2015) with PyTorch's fused kernel where it has one for the parameters' device.
 
     .. math:: m \\leftarrow \\beta_1 m + (1-\\beta_1) g,\\quad v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2,\\quad
@@ -130,13 +130,16 @@ def adam(params, lr=2e-4, betas=(0.5, 0.999)):
 
     The fused kernel updates every tensor in one pass instead of one pass per elementwise operation: on this
     book's CPU it made the step of the MNIST MLPs' 1.9 million parameters 7x faster (7.3 ms to 1.0 ms,
-    ``benchmarks/training.md``), about a fifth of a GAN MLP's training step. Same update, same state dict.
+    ``benchmarks/engine.md``), about a fifth of a GAN MLP's training step. Same update, same state dict; the
+    rounding differs, so a chaotic run (a GAN) follows another trajectory than with the unfused kernel.
 
     Parameters
     ----------
     params : iterable of Tensor
     lr : float
     betas : (float, float)
+    fused : bool
+        False keeps PyTorch's multi-tensor kernel (the one the book's live 2-D runs were written against).
 
     Returns
     -------
@@ -145,7 +148,9 @@ def adam(params, lr=2e-4, betas=(0.5, 0.999)):
     params = list(params)
     if not params:
         raise ValueError("params is empty: Adam needs at least one parameter")
-    fused = all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
+    if not isinstance(fused, bool):
+        raise TypeError(f"fused must be a bool, got {fused!r}")
+    fused = fused and all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
     return torch.optim.Adam(params, lr=positive(lr, "lr"), betas=betas, fused=fused or None)
 
 
