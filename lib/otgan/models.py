@@ -315,7 +315,10 @@ _SPECS = [
     the critic's W1 estimate rising from 7.7 to 10.3). The base model of the DOT chapter. Conv nets (the DCGAN's,
     with its extra 3x3 convolution, no batch norm in the critic, bf16) were screened for 3 minutes: 159 generator
     steps (about 1.1 s each with five penalized critic steps), FID 1,554, against 992 steps and FID 611 for these
-    MLPs; too slow for the budget on this CPU.""",
+    MLPs; too slow for the budget on this CPU. Trained under bf16 autocast with the penalty in float32: with the
+    trainer's fused optimizer a bf16 iteration costs 1.32x less CPU time than a float32 one
+    (``benchmarks/engine.md``); seed 0 made 10,262 steps and reached FID 99.2, against 7,189 steps and FID 143.9
+    for its float32 run with the earlier kernels (``benchmarks/retrain.md``).""",
               "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
               generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("gan_mlp", """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4
@@ -419,11 +422,11 @@ _SPECS = [
     28x28: every critic layer spectrally normalized, the **hinge** loss (Lim & Ye, 2017), one critic step per
     generator step, Adam 2e-4 betas (0, 0.9), batch 64; plus DiffAugment translation (1/8 of the size) of real
     and generated digits (Zhao et al., 2020) and an EMA generator (decay 0.999; Yazıcı et al., 2019), trained for a
-    wall-clock budget (``BUDGET_S`` of one CPU thread in the book profile), in float32. Its paired bf16 run, made
-    after the trainer began computing each spectral norm once per update, made 1.15x the steps (FID 70.3 against
-    85.5, inside the float32 seeds' range 65.1-85.5; ``benchmarks/precision_pair_sngan_hinge_mlp.md``), but its
-    three seeds retrained in bf16 made as many steps as in float32 (0.998x) and a mean FID of 75.3 against 73.7
-    (``benchmarks/precision_pair_sngan_hinge_mlp_seeds.md``), so it stays in float32.
+    wall-clock budget (``BUDGET_S`` of one CPU thread in the book profile), under bf16 autocast. Its bf16 runs
+    made with the earlier kernels gained nothing (three seeds: 0.998x the float32 steps, mean FID 75.3 against
+    73.7; ``benchmarks/precision_pair_sngan_hinge_mlp_seeds.md``); with the trainer's fused optimizer a bf16
+    iteration costs 1.29x less CPU time than a float32 one (``benchmarks/engine.md``), and seed 0 made 41,415
+    steps and reached FID 64.7, against 32,795 steps and FID 85.5 for its float32 run (``benchmarks/retrain.md``).
 
     The generator has batch norm, as SN-GAN's generators do. Without it two runs here collapsed to one
     speckled digit (bf16: FID 2,077 at 6,500 steps; fp32: FID 1,913 at 6,000 steps, recall 0): the generator's
