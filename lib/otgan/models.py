@@ -547,8 +547,7 @@ VARIANTS = {spec.name: spec for spec in [
     budget."""),
     replace(REGISTRY["gan_mlp"], name="gan_mlp_4x_steps", budget_s=None,
             steps=(_SMOKE_STEPS, 4 * 49191, REGISTRY["gan_mlp"].steps[2]), doc="""``gan_mlp`` with one change: four
-    times the budget, given as steps (196,764, four times the 49,191 seed 0 of ``gan_mlp`` made in its 20 minutes;
-    its first 98,382 steps are those of ``gan_mlp_2x_steps``, resumed from that run's checkpoint),
+    times the budget, given as steps (196,764, four times the 49,191 seed 0 of ``gan_mlp`` made in its 20 minutes),
     the next point after ``gan_mlp_2x_steps`` on the best model's budget curve: does more training alone reach twice
     the real-vs-real FID?"""),
 ]}
