@@ -34,12 +34,7 @@ def translate_indexing(x, ratio=0.125, fill=-1.0, generator=None):
     """The translation as it was: advanced indexing into the padded batch (the *before* baseline)."""
     n, c, h, w = x.shape
     sh, sw = int(ratio * h + 0.5), int(ratio * w + 0.5)
-    if sh == 0 and sw == 0:
-        return x
-    dy = torch.randint(-sh, sh + 1, (n, 1), device=x.device, generator=generator)
-    dx = torch.randint(-sw, sw + 1, (n, 1), device=x.device, generator=generator)
-    rows = torch.arange(h, device=x.device)[None, :] + sh - dy
-    cols = torch.arange(w, device=x.device)[None, :] + sw - dx
+    rows, cols = augment.shift_indices(x, sh, sw, generator)
     padded = nn.functional.pad(x, (sw, sw, sh, sh), value=fill)
     idx_n = torch.arange(n, device=x.device)[:, None, None, None]
     idx_c = torch.arange(c, device=x.device)[None, :, None, None]
