@@ -32,6 +32,15 @@ def _check_images(x, name="x"):
     return x
 
 
+def shift_indices(x, sh, sw, generator=None):
+    """Row and column indices into ``x`` padded by ``sh`` rows and ``sw`` columns on each side, for one random
+    integer shift per image of at most ``sh`` rows and ``sw`` columns: ``rows`` of shape (n, h), ``cols`` (n, w)."""
+    n, _, h, w = x.shape
+    dy = torch.randint(-sh, sh + 1, (n, 1), device=x.device, generator=generator)
+    dx = torch.randint(-sw, sw + 1, (n, 1), device=x.device, generator=generator)
+    return (torch.arange(h, device=x.device)[None, :] + sh - dy, torch.arange(w, device=x.device)[None, :] + sw - dx)
+
+
 def translate(x, ratio=0.125, fill=-1.0, generator=None):
     """Shift each image by its own random integer offset of at most ``ratio`` of its size, padding with ``fill``.
 
@@ -65,10 +74,7 @@ def translate(x, ratio=0.125, fill=-1.0, generator=None):
     sh, sw = int(ratio * h + 0.5), int(ratio * w + 0.5)
     if sh == 0 and sw == 0:
         return x
-    dy = torch.randint(-sh, sh + 1, (n, 1), device=x.device, generator=generator)
-    dx = torch.randint(-sw, sw + 1, (n, 1), device=x.device, generator=generator)
-    rows = torch.arange(h, device=x.device)[None, :] + sh - dy          # (n, h) indices into the padded image
-    cols = torch.arange(w, device=x.device)[None, :] + sw - dx          # (n, w)
+    rows, cols = shift_indices(x, sh, sw, generator)
     # one gather along the flattened padded image: its backward is a scatter-add, 2.8x faster forward and
     # backward than advanced indexing on (n, c, rows, cols) on a CPU (same values, same gradient)
     width = w + 2 * sw
