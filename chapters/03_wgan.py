@@ -562,7 +562,7 @@ gp_keff, gp_grad = glue("gp_keff", lip.loc["wgan_gp_mlp", "K_eff"]), glue("gp_gr
 sn_product = glue("sn_product", lip.loc["wgan_sn_mlp", "product"])
 glue("clip_keff", lip.loc["wgan_clip_mlp", "K_eff"])
 glue("hinge_keff", lip.loc["sngan_hinge_mlp", "K_eff"]), glue("hinge_grad", lip.loc["sngan_hinge_mlp", "grad norm at interpolates"])
-claim(wgans["wgan_sn_mlp"].step > 3 * wgans["wgan_gp_mlp"].step, "the plain-loss SN model made over three times the GP's steps")
+claim(wgans["wgan_sn_mlp"].step > 2 * wgans["wgan_gp_mlp"].step, "the plain-loss SN model made over twice the GP's steps")
 claim(abs(sn_product - 1) < 0.1, "spectral normalization puts the product of the layer norms at about 1")
 claim(sn_keff < 0.25 * sn_product and sn_grad < 0.6, "the SN critic's actual slopes are far below its bound of 1")
 claim(0.8 < gp_grad < 1.3, "the GP critic's gradient norm at interpolates is close to 1")
@@ -578,7 +578,7 @@ lip.round(3)
 # $K_{eff}$ = {glue:text}`sn_keff:.3f` across digits. With the Wasserstein loss the critic's only job is to make
 # $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$ large, and that gap is at most $K_{eff}\, W_1$: a critic capped far
 # below slope 1 is a flat, shrunken $W_1$ estimate, and the generator learns slowly from it
-# ({glue:text}`sn_steps:,` steps, more than three times the gradient penalty's {glue:text}`gp_steps:,`, and still
+# ({glue:text}`sn_steps:,` steps, more than twice the gradient penalty's {glue:text}`gp_steps:,`, and still
 # far behind). The hinge loss asks a different question: only that
 # $D(x) \ge 1$ and $D(G(z)) \le -1$, a margin between two sets of digits that lie many pixel units apart, which
 # a critic with small slopes can meet. A sample that meets its margin stops contributing, so the critic spends
