@@ -316,7 +316,7 @@ _SPECS = [
     with its extra 3x3 convolution, no batch norm in the critic, bf16) were screened for 3 minutes: 159 generator
     steps (about 1.1 s each with five penalized critic steps), FID 1,554, against 992 steps and FID 611 for these
     MLPs; too slow for the budget on this CPU. Trained under bf16 autocast with the penalty in float32: with the
-    trainer's fused optimizer a bf16 iteration costs 1.32x less CPU time than a float32 one
+    trainer's fused optimizer a bf16 iteration costs about 1.3x less CPU time than a float32 one
     (``benchmarks/engine.md``); seed 0 made 10,262 steps and reached FID 99.2, against 7,189 steps and FID 143.9
     for its float32 run with the earlier kernels (``benchmarks/retrain.md``).""",
               "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
@@ -425,7 +425,7 @@ _SPECS = [
     wall-clock budget (``BUDGET_S`` of one CPU thread in the book profile), under bf16 autocast. Its bf16 runs
     made with the earlier kernels gained nothing (three seeds: 0.998x the float32 steps, mean FID 75.3 against
     73.7; ``benchmarks/precision_pair_sngan_hinge_mlp_seeds.md``); with the trainer's fused optimizer a bf16
-    iteration costs 1.29x less CPU time than a float32 one (``benchmarks/engine.md``), and seed 0 made 41,415
+    iteration costs about 1.3x less CPU time than a float32 one (``benchmarks/engine.md``), and seed 0 made 41,415
     steps and reached FID 64.7, against 32,795 steps and FID 85.5 for its float32 run (``benchmarks/retrain.md``).
 
     The generator has batch norm, as SN-GAN's generators do. Without it two runs here collapsed to one
