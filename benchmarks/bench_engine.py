@@ -4,8 +4,8 @@
 
 Two kernels of the training loop changed on 2026-12-05, neither changing what is computed:
 
-* the optimizer: PyTorch's default multi-tensor ("foreach") Adam, one pass over the parameters per elementwise
-  operation, replaced by its fused kernel, one pass in all (:func:`otgan.training.adam`);
+* the optimizer: PyTorch's default Adam kernel (on a CPU, one tensor at a time, one pass over it per elementwise
+  operation), replaced by its fused kernel, one pass in all (:func:`otgan.training.adam`);
 * DiffAugment's translation: advanced indexing into the padded batch replaced by one ``gather`` along the
   flattened padded image (:func:`otgan.augment.translate`; same values, same gradient, tested).
 
@@ -41,15 +41,15 @@ def translate_indexing(x, ratio=0.125, fill=-1.0, generator=None):
     return padded[idx_n, idx_c, rows[:, None, :, None], cols[:, None, None, :]]
 
 
-def _foreach_adam(params, lr=2e-4, betas=(0.5, 0.999)):
-    return torch.optim.Adam(list(params), lr=lr, betas=betas, foreach=True)
+def _default_adam(params, lr=2e-4, betas=(0.5, 0.999)):
+    return torch.optim.Adam(list(params), lr=lr, betas=betas)  # PyTorch's default kernel, as the loop had it
 
 
 @contextlib.contextmanager
 def earlier_kernels():
     """Build trainers with the earlier optimizer and translation kernels."""
     saved = training.adam, models.adam, augment.translate
-    training.adam = models.adam = _foreach_adam
+    training.adam = models.adam = _default_adam
     augment.translate = translate_indexing
     try:
         yield
@@ -102,7 +102,7 @@ def main(out="benchmarks/engine.md"):
     lines = ["# Benchmark: the training loop's earlier and current kernels, per MNIST model", "",
              f"`python benchmarks/bench_engine.py` — {describe()}; CPU time per iteration (one thread), median of "
              f"{REPEATS} after 3 warm-up, the three configurations interleaved; {time.strftime('%Y-%m-%d')}. "
-             "*before*: foreach Adam and the indexing translation, fp32; *now*: fused Adam and the gather "
+             "*before*: PyTorch's default Adam kernel and the indexing translation, fp32; *now*: fused Adam and the gather "
              "translation; *uses*: the model's precision in the shipped registry.", "",
              "| model | before, fp32 (ms) | now, fp32 (ms) | now, bf16 (ms) | fp32 gain | bf16 now vs fp32 before "
              "| uses |", "|---|---|---|---|---|---|---|"]

@@ -461,7 +461,7 @@ def test_translate_is_the_shift_of_each_image_with_fill_and_twice_differentiable
     assert xg.grad is not None and torch.isfinite(xg.grad).all()
 
 
-def test_adam_is_fused_on_cpu_and_a_resumed_run_keeps_its_kernel(tmp_path):
+def test_adam_is_fused_on_cpu_and_a_resumed_run_keeps_its_kernel():
     net = torch.nn.Linear(3, 2)
     opt = training.adam(net.parameters(), 1e-3, (0.5, 0.9))
     assert opt.param_groups[0]["fused"] is True and opt.param_groups[0]["betas"] == (0.5, 0.9)

@@ -129,9 +129,10 @@ def adam(params, lr=2e-4, betas=(0.5, 0.999), fused=True):
               \\theta \\leftarrow \\theta - \\eta\\, \\hat m / (\\sqrt{\\hat v} + \\epsilon)
 
     The fused kernel updates every tensor in one pass instead of one pass per elementwise operation: on this
-    book's CPU it made the step of the MNIST MLPs' 1.9 million parameters 7x faster (7.3 ms to 1.0 ms,
-    ``benchmarks/engine.md``), about a fifth of a GAN MLP's training step. Same update, same state dict; the
-    rounding differs, so a chaotic run (a GAN) follows another trajectory than with the unfused kernel.
+    book's CPU it made the step of the MNIST MLPs' 1.9 million parameters 3-7x faster than PyTorch's default
+    kernel (1.0 ms against 3.3-7.3 ms in repeated measurements on a shared machine; ``benchmarks/engine.md``).
+    Same update, same state dict; the rounding differs, so a chaotic run (a GAN) follows another trajectory than
+    with the default kernel.
 
     Parameters
     ----------
@@ -139,7 +140,8 @@ def adam(params, lr=2e-4, betas=(0.5, 0.999), fused=True):
     lr : float
     betas : (float, float)
     fused : bool
-        False keeps PyTorch's multi-tensor kernel (the one the book's live 2-D runs were written against).
+        False keeps PyTorch's default kernel (on a CPU, one tensor at a time), the one the book's live 2-D runs
+        were written against.
 
     Returns
     -------
