@@ -47,20 +47,20 @@ def _default_adam(params, lr=2e-4, betas=(0.5, 0.999)):
 
 @contextlib.contextmanager
 def earlier_kernels():
-    """Build trainers with the earlier optimizer and translation kernels."""
-    saved = training.adam, models.adam, augment.translate
+    """Build trainers with the earlier optimizer kernel (the translation kernel is chosen per step, in
+    :func:`cpu_times`, since it is looked up when the critic sees images, not when the trainer is built)."""
+    saved = training.adam, models.adam
     training.adam = models.adam = _default_adam
-    augment.translate = translate_indexing
     try:
         yield
     finally:
-        training.adam, models.adam, augment.translate = saved
+        training.adam, models.adam = saved
 
 
 def cpu_times(trainers, repeats=REPEATS, warmup=3):
     """Median CPU seconds per ``train_step`` of each trainer, their iterations interleaved. The translation
     kernel is looked up at call time, so each trainer runs with the one it was built under."""
-    kernels = [getattr(tr, "_bench_translate") for tr in trainers]
+    kernels = [tr._bench_translate for tr in trainers]
     for tr, k in zip(trainers, kernels):
         if callable(tr.n_critic):             # WGAN-clip's schedule: time its ordinary iteration
             tr.n_critic = tr.n_critic.n_critic
