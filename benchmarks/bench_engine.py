@@ -57,25 +57,14 @@ def earlier_kernels():
         training.adam, models.adam = saved
 
 
-def cpu_times(trainers, repeats=REPEATS, warmup=3):
-    """Median CPU seconds per ``train_step`` of each trainer, their iterations interleaved. The translation
-    kernel is looked up at call time, so each trainer runs with the one it was built under."""
+def cpu_times(trainers, repeats=REPEATS):
+    """Median CPU seconds per iteration of each trainer, interleaved (:func:`otgan.training.time_iterations`).
+    The translation kernel is looked up at call time, so it is set to the one each trainer was built under."""
     kernels = [tr._bench_translate for tr in trainers]
-    for tr, k in zip(trainers, kernels):
-        if callable(tr.n_critic):             # WGAN-clip's schedule: time its ordinary iteration
-            tr.n_critic = tr.n_critic.n_critic
-        augment.translate = k
-        for _ in range(warmup):
-            tr.train_step()
-    times = [[] for _ in trainers]
-    for _ in range(repeats):
-        for tr, k, ts in zip(trainers, kernels, times):
-            augment.translate = k
-            t0 = time.process_time()
-            tr.train_step()
-            ts.append(time.process_time() - t0)
-    augment.translate = kernels[-1]
-    return [statistics.median(ts) for ts in times]
+    try:
+        return training.time_iterations(trainers, repeats, before=lambda i: setattr(augment, "translate", kernels[i]))
+    finally:
+        augment.translate = kernels[-1]
 
 
 def main(out="benchmarks/engine.md"):

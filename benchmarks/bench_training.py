@@ -13,13 +13,12 @@ used by a model where this table shows it faster (``precision`` in its config).
 """
 import os
 import platform
-import statistics
 import sys
 import time
 
 import torch
 
-from otgan import describe, models, seed_everything
+from otgan import describe, models, seed_everything, training
 from otgan.data import load_mnist
 from otgan.nets import count_parameters
 
@@ -27,27 +26,6 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", 15))
 
 
 PRECISIONS = ("fp32", "bf16")
-
-
-def time_steps(trainers, repeats=REPEATS, warmup=3):
-    """Median seconds per ``train_step`` of each trainer, their iterations interleaved."""
-    for tr in trainers:
-        if callable(tr.n_critic):             # a schedule (WGAN-clip): time its ordinary iteration
-            tr.n_critic = tr.n_critic.n_critic
-        for _ in range(warmup):
-            tr.train_step()
-    cuda = trainers[0].device.type == "cuda"
-    sync = torch.cuda.synchronize if cuda else (lambda: None)
-    clock = time.perf_counter if cuda else time.process_time
-    times = [[] for _ in trainers]
-    for _ in range(repeats):
-        for tr, ts in zip(trainers, times):
-            sync()
-            t0 = clock()
-            tr.train_step()
-            sync()
-            ts.append(clock() - t0)
-    return [statistics.median(ts) for ts in times]
 
 
 def choice_paragraph(rows):
@@ -79,7 +57,7 @@ def main(out="benchmarks/training.md", threads=1):
             trainers = [models.build(name, device=dev, data=real)[0] for _ in PRECISIONS]
             for tr, prec in zip(trainers, PRECISIONS):
                 tr.precision = prec
-            for prec, t in zip(PRECISIONS, time_steps(trainers)):
+            for prec, t in zip(PRECISIONS, training.time_iterations(trainers, REPEATS)):
                 row[f"{dev.type} {prec}"] = t
             trainer = trainers[0]
             row["uses"] = trainer.config.get("precision", "fp32")

@@ -493,3 +493,21 @@ def test_adam_is_fused_on_cpu_and_a_resumed_run_keeps_its_kernel():
         training.adam([], 1e-3)
     with pytest.raises(ValueError, match="lr"):
         training.adam(net.parameters(), -1.0)
+
+
+def test_time_iterations_interleaves_counts_and_checks_its_input():
+    a, b = make_trainer(), make_trainer()
+    order = []
+    times = training.time_iterations([a, b], repeats=3, warmup=1, before=order.append)
+    assert len(times) == 2 and all(t > 0 for t in times)
+    assert order == [0, 1] + [0, 1] * 3          # warm-up of each, then the timed rounds interleaved
+    clip = make_trainer()
+    clip.n_critic = losses.CriticSchedule(n_critic=2)
+    training.time_iterations([clip], repeats=1, warmup=0)
+    assert clip.n_critic == 2                      # a schedule is timed at its ordinary iteration
+    with pytest.raises(TypeError, match="trainers"):
+        training.time_iterations([], repeats=1)
+    with pytest.raises(ValueError, match="repeats"):
+        training.time_iterations([a], repeats=0)
+    with pytest.raises(TypeError, match="before"):
+        training.time_iterations([a], before=3)

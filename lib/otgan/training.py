@@ -21,6 +21,7 @@ import contextlib
 import copy
 import math
 import os
+import statistics
 import time
 
 import torch
@@ -542,6 +543,60 @@ class SampleRecorder:
         self.frames.append(x)
         if self.metric is not None:
             self.metrics.append(self.metric(x))
+
+
+def time_iterations(trainers, repeats=12, warmup=3, before=None):
+    """Median time of one iteration (:meth:`Trainer.train_step`) of each trainer, their iterations interleaved.
+
+    Round ``r`` runs one iteration of every trainer in turn, so that a machine shared with other jobs slows every
+    configuration alike and their ratios hold. On a CPU the clock is the process's CPU time, which is what an
+    equal budget (``budget_s``) counts; on CUDA, wall-clock time between device synchronizations. A trainer whose
+    ``n_critic`` is a schedule (the reference WGAN's, :class:`otgan.losses.CriticSchedule`) is timed at its
+    ordinary iteration: its schedule is replaced by the ordinary count.
+
+    Parameters
+    ----------
+    trainers : sequence of Trainer
+        Built trainers on one device; they are trained (``warmup + repeats`` iterations each).
+    repeats : int, default 12
+        Timed iterations per trainer; the median is returned.
+    warmup : int, default 3
+        Untimed iterations per trainer first (allocations, autotuning).
+    before : callable, optional
+        ``before(i)`` is called before each iteration of ``trainers[i]``, warm-up included, outside the clock
+        (e.g. to select the kernel that trainer is measured with).
+
+    Returns
+    -------
+    list of float
+        Seconds per iteration, one per trainer.
+    """
+    trainers = list(trainers)
+    if not trainers or not all(isinstance(t, Trainer) for t in trainers):
+        raise TypeError(f"trainers must be a non-empty sequence of Trainer, got {trainers!r}")
+    positive(repeats, "repeats", integer=True), positive(warmup, "warmup", integer=True, allow_zero=True)
+    if before is not None and not callable(before):
+        raise TypeError(f"before must be callable, got {before!r}")
+    before = before or (lambda i: None)
+    cuda = trainers[0].device.type == "cuda"
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+    clock = time.perf_counter if cuda else time.process_time
+    for i, tr in enumerate(trainers):
+        if callable(tr.n_critic):
+            tr.n_critic = tr.n_critic.n_critic
+        for _ in range(warmup):
+            before(i)
+            tr.train_step()
+    times = [[] for _ in trainers]
+    for _ in range(repeats):
+        for i, (tr, ts) in enumerate(zip(trainers, times)):
+            before(i)
+            sync()
+            t0 = clock()
+            tr.train_step()
+            sync()
+            ts.append(clock() - t0)
+    return [statistics.median(ts) for ts in times]
 
 
 def snapshot(module):
