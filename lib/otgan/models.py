@@ -317,7 +317,7 @@ _SPECS = [
     steps (about 1.1 s each with five penalized critic steps), FID 1,554, against 992 steps and FID 611 for these
     MLPs; too slow for the budget on this CPU. Trained under bf16 autocast with the penalty in float32: with the
     trainer's fused optimizer a bf16 iteration costs about 1.3x less CPU time than a float32 one
-    (``benchmarks/engine.md``); seed 0 made 10,262 steps and reached FID 99.2, against 7,189 steps and FID 143.9
+    (``benchmarks/engine.md``); seed 0 made 10,262 steps and reached FID 99.2, against 7,189 steps and FID 131.6
     for its float32 run with the earlier kernels (``benchmarks/retrain.md``).""",
               "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
               generator_batch_norm=True, precision="bf16", **_PROTOCOL),
@@ -326,7 +326,8 @@ _SPECS = [
     and the generator collapses, measured: FID 1,900 after 15,000 steps); dropout 0.3 in the discriminator and
     one-sided label smoothing (0.9) keep the game balanced. Trained under bf16 autocast: in the same 20 CPU-minutes
     it made 39,353 steps (30.6 ms each) against 32,052 in float32 (37.4 ms), and reached FID 55.7 against 83.9
-    (seed 0; ``benchmarks/precision_pair_gan_mlp.md``).""",
+    (seed 0; ``benchmarks/precision_pair_gan_mlp.md``). Retrained with the trainer's fused optimizer, seed 0 made
+    49,191 steps and reached FID 53.8 (``benchmarks/retrain.md``).""",
               "nonsaturating", 100, 2e-4, (0.5, 0.999), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("real_label", 0.9),),
               dropout=0.3, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     replace(_DCGAN_TWO_LAYER, name="dcgan", extra_convs=1, doc="""DCGAN (Radford et al., 2016) adapted to 28x28: strided
@@ -358,7 +359,9 @@ _SPECS = [
     (the DCGAN's, with its extra 3x3 convolution, bf16) were screened for 3 minutes: the schedule's first 2,500
     critic steps alone took most of them (21 generator steps, FID 1,974). Trained on for the whole 20 minutes
     (seed 0, not shipped): 1,947 generator steps, FID 457 against 541 for these MLPs, precision 0.45 against 0.74,
-    recall 0.45 against 0.20; lower, but still about 22 times the real-vs-real FID.""",
+    recall 0.45 against 0.20; lower, but still about 22 times the real-vs-real FID. Trained under bf16 autocast with the
+    trainer's fused optimizer: seed 0 made 18,025 steps and reached FID 523.0 in the 20 minutes, against 11,089 steps
+    and FID 541.2 for its float32 run with the earlier kernels (``benchmarks/retrain.md``).""",
               "wgan", 128, 5e-5, None, 64, (2, _BUDGETED, 60000), (("clip", 0.01),), n_critic=5, lr_factor=2.0,
               critic_schedule=True, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("wgan_sn_mlp", """MLP WGAN whose critic is spectrally normalized (Miyato et al., 2018) but trained
@@ -374,22 +377,29 @@ _SPECS = [
     between the 512-d penultimate features of real and generated batches, over 1,000 directions. Trained at the
     paper's rate: the learning-rate sweep's 3-minute runs favoured twice the rate (FID 325 against 448), but the
     full 20-minute runs did not confirm it by the sweep's margin (:func:`otgan.lr_sweep.confirm`; seed 0: FID 111.0
-    at 2x against 115.7 at 1x, and over three seeds 2x was level with 1x).""",
+    at 2x against 115.7 at 1x, and over three seeds 2x was level with 1x). Trained under bf16 autocast with the
+    trainer's fused optimizer: seed 0 made 22,043 steps and reached FID 98.7 in the 20 minutes, against 15,252 steps and
+    FID 115.7 for its float32 run with the earlier kernels (``benchmarks/retrain.md``).""",
               "sliced-features", batch_size=128, steps=(_SMOKE_STEPS, _BUDGETED, 40000),
               loss_params=(("n_projections", 1000), ("real_label", 0.9)), **_MLP_GAN, precision="bf16", **_PROTOCOL),
     ModelSpec("max_sw", """Max-sliced Wasserstein on discriminator features (Deshpande et al., 2019): as
     ``sw_features``, but the generator descends W_2 along the single direction that separates the features most
     (10 ascent steps per call, warm-started). Trained at the paper's rate: the learning-rate sweep's 3-minute runs
     favoured twice the rate (FID 348 against 473), but the full 20-minute run at 2x was worse (FID 137.9 against
-    116.1 at 1x; :func:`otgan.lr_sweep.confirm`).""",
+    116.1 at 1x; :func:`otgan.lr_sweep.confirm`). Trained under bf16 autocast with the trainer's fused optimizer: seed 0
+    made 25,001 steps and reached FID 107.3 in the 20 minutes, against 16,864 steps and FID 116.1 for its float32 run
+    with the earlier kernels (``benchmarks/retrain.md``).""",
               "max-sliced-features", batch_size=128, steps=(_SMOKE_STEPS, _BUDGETED, 40000),
               loss_params=(("ascent_steps", 10), ("real_label", 0.9)), **_MLP_GAN, precision="bf16", **_PROTOCOL),
     ModelSpec("sinkhorn_mlp", """Sinkhorn generator (Genevay et al., 2018): the debiased Sinkhorn divergence in
     pixel space (squared Euclidean cost on pixels in [-1, 1], eps = 4, i.e. eps = 1 for pixels in [0, 1] as in the
     paper; 30 log-domain iterations, envelope gradient), batch 200, no critic, Adam 5e-4, EMA generator and the
-    equal budget (no augmentation: no critic sees the digits).""",
+    equal budget (no augmentation: no critic sees the digits). Trained under bf16 autocast with the trainer's fused
+    optimizer (the Sinkhorn solves in float32): seed 0 made 25,024 steps and reached FID 464.7 in the 20 minutes,
+    against 18,969 steps and FID 470.8 for its float32 run with the earlier kernels (``benchmarks/retrain.md``).""",
               "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (_SMOKE_STEPS, _BUDGETED, 20000),
-              (("eps", SINKHORN_EPS), ("n_iter", 30)), generator_batch_norm=True, precision="bf16", **_PROTOCOL_NO_CRITIC),
+              (("eps", SINKHORN_EPS), ("n_iter", 30)), generator_batch_norm=True, precision="bf16",
+              **_PROTOCOL_NO_CRITIC),
     ModelSpec("sinkhorn_two_batch_mlp", """``sinkhorn_mlp`` with one change: the generator minimizes OT-GAN's two-batch
     form of the same entropic costs (Salimans et al., 2018), each batch split in halves, OT(X,Y) + OT(X,Y') +
     OT(X',Y) + OT(X',Y') - 2 OT(X,X') - 2 OT(Y,Y') (:class:`otgan.ot_losses.SinkhornGeneratorLoss`,
@@ -397,7 +407,9 @@ _SPECS = [
     optimizer and budget. The one-batch divergence's expected minibatch value is not lowest at the data (it
     prefers blurred samples; measured on 8 Gaussians in the comparison chapter); this form's expectation is zero
     at the data. Trained here first as a variant of ``sinkhorn_mlp`` (18,730 steps, FID 104.8 against 470.8 for
-    the one-batch divergence); the shipped file is that run.""",
+    the one-batch divergence), in float32 with the trainer's earlier kernels; the shipped file is its retrain
+    under bf16 autocast with the fused optimizer (the Sinkhorn solves in float32): 27,739 steps, FID 85.5
+    (``benchmarks/retrain.md``).""",
               "sinkhorn-divergence", 128, 5e-4, (0.5, 0.999), 200, (_SMOKE_STEPS, _BUDGETED, 20000),
               (("eps", SINKHORN_EPS), ("n_iter", 30), ("kind", "two-batch")), generator_batch_norm=True,
               precision="bf16", **_PROTOCOL_NO_CRITIC),
@@ -405,7 +417,9 @@ _SPECS = [
     512-d features, gradient penalty 10 on the surrogate critic, n_critic 5, Adam 2e-4 betas (0.5, 0.9), batch 128
     (two generated halves). Trained at twice the rate, 4e-4: the learning-rate sweep's 3-minute runs gave FID 528
     at 2x against 662 at 1x, and the full 20-minute runs confirmed it: FID 188 at 2x (6,226 steps) against 244 at
-    1x (4,873 steps; :func:`otgan.lr_sweep.confirm`).""",
+    1x (4,873 steps; :func:`otgan.lr_sweep.confirm`). Trained under bf16 autocast with the trainer's fused optimizer
+    (the gradient penalty in float32): seed 0 made 8,076 steps and reached FID 153.6 in the 20 minutes, against 6,226
+    steps and FID 188.2 for its float32 run with the earlier kernels (``benchmarks/retrain.md``).""",
               "cramer", 128, 2e-4, (0.5, 0.9), 128, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
               lr_factor=2.0, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("otgan_mlp", """OT-GAN (Salimans et al., 2018) with MLP nets: mini-batch energy distance with
@@ -415,7 +429,10 @@ _SPECS = [
     (FID 434 against 553), but the full 20-minute run at 2x was far worse (FID 389 against 231 at 1x, 3,188
     steps; :func:`otgan.lr_sweep.confirm`). Trained under bf16 autocast (its Sinkhorn solves in float32): the paired
     run of the whole budget made 3,554 steps against 2,816 in float32 and ended at FID 222.9 against 231.1 (seed 0;
-    ``benchmarks/precision_pair_otgan_mlp.md``).""",
+    ``benchmarks/precision_pair_otgan_mlp.md``). Retrained with the trainer's fused optimizer in the same
+    arithmetic: 3,866 steps and FID 252.3 (``benchmarks/retrain.md``). The two bf16 runs of seed 0 differ only in
+    kernels that do not change what a step computes, so the difference is run-to-run spread, not a change of
+    recipe.""",
               "otgan", 128, 3e-4, (0.5, 0.999), 256, (_SMOKE_STEPS, _BUDGETED, 20000), (("eps", 0.05), ("n_iter", 50)),
               n_generator=3, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("sngan_hinge_mlp", """SN-GAN (Miyato et al., 2018) as its authors trained it, adapted to MLP nets on
