@@ -517,15 +517,22 @@ fid_change = {base: narrow_metrics[name]["fid"] / results[base][0]["fid"] - 1 fo
 for base in WIDTH_PAIRS:
     glue(f"cmp_width_{base}_steps", step_gain[base]), glue(f"cmp_width_{base}_fid", 100 * fid_change[base])
 glue("cmp_width_steps_lo", min(step_gain.values())), glue("cmp_width_steps_hi", max(step_gain.values()))
-claim(min(step_gain.values()) > 1.4, "half the width buys at least 1.4 times the steps for each of the three models")
+claim(min(step_gain.values()) > 1.3, "half the width buys at least 1.3 times the steps for each of the three models")
 narrow_ratio = {name: m["fid"] / reference["fid"] for name, m in narrow_metrics.items()}
-claim(min(narrow_ratio.values()) > 4, "no model reaches four times the real-vs-real FID at half the width")
 glue("cmp_width_best_ratio", min(narrow_ratio.values()))
-claim(all(-0.15 < fid_change[b] < 0 for b in ("wgan_gp_mlp", "cramer_mlp")),
-      "WGAN-GP and the Cramer GAN end lower at half the width, by less than 15%")
-claim(abs(narrow_metrics["wgan_gp_mlp_h256"]["fid"] - results["wgan_gp_mlp"][0]["fid"])
-      < fid_max["wgan_gp_mlp"] - fid_min["wgan_gp_mlp"], "WGAN-GP's change is smaller than the spread of its seeds")
-claim(narrow_metrics["wgan_gp_mlp_h256"]["fid"] < fid_min["wgan_gp_mlp"], "WGAN-GP's narrow run is below every seed")
+glue("cmp_width_best", min(narrow_ratio, key=narrow_ratio.get))
+claim(min(narrow_ratio, key=narrow_ratio.get) == "wgan_gp_mlp_h256" and 2 < min(narrow_ratio.values()) < 4,
+      "the best narrow model is WGAN-GP's, between two and four times the real-vs-real FID")
+claim(all(fid_change[b] < -0.1 for b in ("wgan_gp_mlp", "cramer_mlp"))
+      and fid_change["wgan_gp_mlp"] < fid_change["cramer_mlp"],
+      "WGAN-GP and the Cramer GAN end more than 10% lower at half the width, WGAN-GP by more")
+gp_gap = results["wgan_gp_mlp"][0]["fid"] - narrow_metrics["wgan_gp_mlp_h256"]["fid"]
+claim(narrow_metrics["wgan_gp_mlp_h256"]["fid"] < fid_min["wgan_gp_mlp"]
+      and gp_gap > fid_max["wgan_gp_mlp"] - fid_min["wgan_gp_mlp"],
+      "WGAN-GP's narrow run is below every 512-unit seed, by more than the seeds' spread")
+claim(narrow_metrics["wgan_gp_mlp_h256"]["fid"] < fid_mean["dcgan"],
+      "WGAN-GP's narrow run scores below the DCGAN's mean")
+glue("cmp_width_gp_fid", narrow_metrics["wgan_gp_mlp_h256"]["fid"])
 
 
 def late_distance(trainer, share=0.1):
@@ -538,25 +545,28 @@ ot_late = {"512": late_distance(trainers["otgan_mlp"]), "256": late_distance(nar
 glue("cmp_width_ot_late_512", ot_late["512"]), glue("cmp_width_ot_late_256", ot_late["256"])
 glue("cmp_width_ot_recall", narrow_metrics["otgan_mlp_h256"]["recall"])
 glue("cmp_width_ot_recall_512", results["otgan_mlp"][0]["recall"])
-claim(narrow_metrics["otgan_mlp_h256"]["recall"] < 0.1 and fid_change["otgan_mlp"] > 1
-      and ot_late["256"] < 0.1 * ot_late["512"],
-      "OT-GAN collapses at half the width: recall under 0.1, FID more than doubled, its critic's distance near zero")
+claim(narrow_metrics["otgan_mlp_h256"]["recall"] < 0.5 * results["otgan_mlp"][0]["recall"]
+      and fid_change["otgan_mlp"] > 0.2 and ot_late["256"] < ot_late["512"],
+      "OT-GAN loses at half the width: recall below half, FID over a fifth higher, its critic's distance smaller")
 styled(width_table, index=True, precision=2)
 
 # %% [markdown]
 # Half the width buys {glue:text}`cmp_width_steps_lo:.1f` to {glue:text}`cmp_width_steps_hi:.1f` times the steps.
-# For the two penalized critics it changes little: against the 512-unit runs, WGAN-GP's FID changes by
-# {glue:text}`cmp_width_wgan_gp_mlp_fid:+.0f`% after {glue:text}`cmp_width_wgan_gp_mlp_steps:.1f` times the steps
-# (one run, below every 512-unit seed), by less than the spread of its three seeds (FID {glue:text}`cmp_seed_wgan_gp_mlp_min:.1f` to
-# {glue:text}`cmp_seed_wgan_gp_mlp_max:.1f`), and the Cramér GAN's by {glue:text}`cmp_width_cramer_mlp_fid:+.0f`% after
-# {glue:text}`cmp_width_cramer_mlp_steps:.1f` times the steps (one run; no seed spread measured). OT-GAN fails at half the width: its recall falls to
+# It helps the two penalized critics. WGAN-GP's FID changes by {glue:text}`cmp_width_wgan_gp_mlp_fid:+.0f`% after
+# {glue:text}`cmp_width_wgan_gp_mlp_steps:.1f` times the steps, to {glue:text}`cmp_width_gp_fid:.1f`: one run, but
+# below every 512-unit seed (FID {glue:text}`cmp_seed_wgan_gp_mlp_min:.1f` to
+# {glue:text}`cmp_seed_wgan_gp_mlp_max:.1f`) by more than their spread, and below the DCGAN's mean. The Cramér GAN's
+# changes by {glue:text}`cmp_width_cramer_mlp_fid:+.0f`% after {glue:text}`cmp_width_cramer_mlp_steps:.1f` times the
+# steps (one run; no seed spread measured). OT-GAN loses at half the width: its recall falls to
 # {glue:text}`cmp_width_ot_recall:.2f` (from {glue:text}`cmp_width_ot_recall_512:.2f`) and its FID rises by
-# {glue:text}`cmp_width_otgan_mlp_fid:+.0f`%. Its critic stopped separating the batches: over the last tenth of the
-# run the mini-batch energy distance it maximizes has a median of {glue:text}`cmp_width_ot_late_256:.1e`, against
-# {glue:text}`cmp_width_ot_late_512:.3f` for the 512-unit critic, so the generator's loss carries almost no signal.
-# None of the three comes near the data (the best narrow model is at {glue:text}`cmp_width_best_ratio:.1f` times
-# the real-vs-real FID). Trading width for steps helps none of the three enough (and breaks OT-GAN), so the table
-# keeps the protocol's single width of 512 units.
+# {glue:text}`cmp_width_otgan_mlp_fid:+.0f`%. Its narrow critic separates the batches less: over the last tenth of
+# the run the mini-batch energy distance it maximizes has a median of {glue:text}`cmp_width_ot_late_256:.1e`,
+# against {glue:text}`cmp_width_ot_late_512:.1e` for the 512-unit critic, so the generator's loss carries less
+# signal. The best narrow model, {glue:text}`cmp_width_best`, is at {glue:text}`cmp_width_best_ratio:.1f` times the
+# real-vs-real FID. The tables of this chapter keep the protocol's single width of 512 units, so that the MLP
+# models differ only in their losses and recipes; but the width that suits a model need not be the same for all
+# of them: for WGAN-GP, whose five penalized critic steps make each iteration expensive, one run at 256 units beats
+# every run at 512.
 
 # %% [markdown]
 # ### The generators beside the flows
