@@ -544,19 +544,25 @@ VARIANTS = {spec.name: spec for spec in [
     hidden layers of 256 units instead of 512, in generator and critic. Its five penalized critic steps make each
     iteration the protocol's second slowest; at half the width an iteration takes about half the time here (109
     against 202 ms, one thread), so the same 20 minutes buy about twice the steps. It asks whether the wider net or
-    the steps matter more within the budget. Measured (seed 0): 14,052 steps against 7,189, FID 125.3 against
-    131.6, below the base model's three seeds (131.6 to 155.8) by less than their spread."""),
+    the steps matter more within the budget. Measured (seed 0), both in float32 with the trainer's earlier kernels:
+    14,052 steps against 7,189, FID 125.3 against 131.6, below the base model's three seeds (131.6 to 155.8) by
+    less than their spread. Both retrained under bf16 autocast with the fused optimizer: 19,244 steps against
+    10,262, FID 70.5 against 99.2, below the base model's three seeds (88.5 to 108.3) by more than their spread
+    (``benchmarks/retrain.md``)."""),
     replace(REGISTRY["cramer_mlp"], name="cramer_mlp_h256", hidden=256, doc="""``cramer_mlp`` with one change:
     hidden layers of 256 units instead of 512, in generator and critic (an iteration takes 106 against 235 ms
-    here, one thread), so the same 20 minutes buy about twice the steps. Measured (seed 0): 10,860 steps against
-    6,226, FID 177.7 against 188.2."""),
+    here, one thread), so the same 20 minutes buy about twice the steps. Measured (seed 0), both in float32 with the
+    trainer's earlier kernels: 10,860 steps against 6,226, FID 177.7 against 188.2; both retrained under bf16
+    autocast with the fused optimizer: 16,078 steps against 8,076, FID 128.8 against 153.6."""),
     replace(REGISTRY["otgan_mlp"], name="otgan_mlp_h256", hidden=256, doc="""``otgan_mlp`` with one change:
     hidden layers of 256 units instead of 512, in generator and critic (in float32 an iteration takes 317 against
     535 ms here, one thread), so the same 20 minutes buy more steps for the protocol's most step-starved model.
-    Trained, like its base, under bf16 autocast. Measured (seed 0): 4,978 steps against 3,554, and a collapse: FID
-    758.3 against 222.9, recall 0.02; the narrow critic's mini-batch energy distance fell to about 1e-5 by the end of
-    the run. Trained in float32 with its float32 base, it collapsed the same way (4,612 steps against 2,816, FID
-    689.5 against 231.1, recall 0.01)."""),
+    Trained, like its base, under bf16 autocast. Measured (seed 0), with the trainer's earlier kernels: 4,978 steps
+    against 3,554, and a collapse: FID 758.3 against 222.9, recall 0.02; the narrow critic's mini-batch energy
+    distance fell to about 1e-5 by the end of the run. Trained in float32 with its float32 base, it collapsed the
+    same way (4,612 steps against 2,816, FID 689.5 against 231.1, recall 0.01). Retrained with the fused optimizer
+    (same arithmetic, so a second run of the same recipe): 5,282 steps against 3,866, FID 364.4 against 252.3,
+    recall 0.14 against 0.48; worse than its base again, without the full collapse."""),
     replace(REGISTRY["gan_mlp"], name="gan_mlp_2x_steps", budget_s=None,
             steps=(_SMOKE_STEPS, 2 * 39353, REGISTRY["gan_mlp"].steps[2]), doc="""``gan_mlp`` with one change: a
     longer run, given as steps: 78,706, twice the 39,353 steps an earlier seed-0 run of ``gan_mlp`` made in its 20
