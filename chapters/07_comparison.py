@@ -402,7 +402,7 @@ styled(variant_table, index=True, precision=3)
 #
 # The sweep's other close case is SN-GAN at twice its rate. That variant (`sngan_hinge_mlp_lr2x`) was trained
 # for the {glue:text}`cmp_var_sn_steps:,` steps that SN-GAN's seed 0 made in its 20 minutes rather than for 20
-# minutes, because the machine it ran on was about a fifth slower per step than the one that trained the seeds.
+# minutes, so that the two runs differ in the rate alone, not in the steps a shared machine allowed.
 
 # %% tags=["hide-input"]
 with contextlib.redirect_stdout(io.StringIO()):

@@ -537,9 +537,9 @@ VARIANTS = {spec.name: spec for spec in [
             steps=(_SMOKE_STEPS, 41415, REGISTRY["sngan_hinge_mlp"].steps[2]), doc="""``sngan_hinge_mlp`` with
     one change: twice the paper's learning rate, 4e-4 for both nets (the learning-rate sweep's other close case:
     its 3-minute runs put 2x within the sweep's margin of 1x). It is trained for the 41,415 steps that seed 0 of
-    ``sngan_hinge_mlp`` made in its 20 minutes, not for 20 minutes: the machine it was trained on ran this model at
-    about 22 steps per second, against 27 for that seed, so the same minutes would have bought a fifth fewer
-    steps."""),
+    ``sngan_hinge_mlp`` made in its 20 minutes, not for 20 minutes, so that the two runs differ in the rate alone
+    and not in the steps a shared machine allowed. (Its first run, in float32 with the trainer's earlier kernels,
+    was trained for that seed's 32,795 steps then, because the machine ran it about a fifth slower per step.)"""),
     replace(REGISTRY["wgan_gp_mlp"], name="wgan_gp_mlp_h256", hidden=256, doc="""``wgan_gp_mlp`` with one change:
     hidden layers of 256 units instead of 512, in generator and critic. Its five penalized critic steps make each
     iteration the protocol's second slowest; at half the width an iteration takes about half the time here (109
