@@ -377,13 +377,14 @@ for name in VARIANT_NAMES:
     glue(f"cmp_var_{name}_fid", variant_fid[name])
 glue("cmp_var_gan_mlp_fid", variant_fid["gan_mlp"])
 lo, hi = fid_min["gan_mlp"], fid_max["gan_mlp"]
+for name in VARIANT_NAMES:  # where each single run lands against the three seeds, in their standard deviations
+    f = variant_fid[name]
+    glue(f"cmp_var_{name}_where", "below all three seeds" if f < lo else "above all three seeds" if f > hi
+         else "inside the seeds' range")
+    glue(f"cmp_var_{name}_z", (f - fid_mean["gan_mlp"]) / fid_sd["gan_mlp"])
 claim(variant_fid["gan_mlp_lr_decay"] > hi,
       "decaying the rates to zero ends worse than every seed of the constant-rate model")
-claim(variant_fid["gan_mlp_lr_decay"] > hi + 2 * fid_sd["gan_mlp"],
-      "the decayed rates end above the worst seed by more than two standard deviations of the seeds")
-claim(lo <= variant_fid["gan_mlp_ema9995"] <= hi, "the longer weight average ends inside the seeds' range")
-claim(hi < variant_fid["gan_mlp_lr2x"] < hi + fid_sd["gan_mlp"], "twice the rate ends just above the worst seed")
-claim(variant_fid[VARIANT_NAMES].min() > fid_mean["gan_mlp"], "no variant ends below the mean of the three seeds")
+claim(variant_fid["gan_mlp_ema9995"] < lo, "the longer weight average ends below every seed")
 glue("cmp_var_mean", fid_mean["gan_mlp"]), glue("cmp_var_sd", fid_sd["gan_mlp"])
 glue("cmp_var_lo", lo), glue("cmp_var_hi", hi)
 claim(all(abs(variant_steps[n] / variant_steps["gan_mlp"] - 1) < 0.1 for n in VARIANT_NAMES),
@@ -391,14 +392,15 @@ claim(all(abs(variant_steps[n] / variant_steps["gan_mlp"] - 1) < 0.1 for n in VA
 styled(variant_table, index=True, precision=3)
 
 # %% [markdown]
-# None of the three ends with a lower FID than the mean of the MLP GAN's three seeds. The longer average ends
-# inside their range (FID {glue:text}`cmp_var_gan_mlp_ema9995_fid:.1f`) and twice the rate just above it
-# ({glue:text}`cmp_var_gan_mlp_lr2x_fid:.1f`, less than one standard deviation of the seeds beyond the worst):
-# single runs that do not separate from the constant-rate model. The
-# decayed rates end far worse, at {glue:text}`cmp_var_gan_mlp_lr_decay_fid:.1f`, more than two standard deviations
-# of the seeds above the worst of them, with as many steps as the others. For this model and budget, decaying
-# the rate to zero hurts, and neither a longer average nor a larger rate helps, so the table keeps the constant
-# rate and the decay of 0.999.
+# Two of the three land outside the seeds' range, on opposite sides. The longer weight average ends below the best
+# seed (FID {glue:text}`cmp_var_gan_mlp_ema9995_fid:.1f`, {glue:text}`cmp_var_gan_mlp_ema9995_z:+.1f` standard
+# deviations of the seeds from their mean) and the decayed rates above the worst
+# ({glue:text}`cmp_var_gan_mlp_lr_decay_fid:.1f`, {glue:text}`cmp_var_gan_mlp_lr_decay_z:+.1f`), with as many steps
+# as the others; twice the rate ends {glue:text}`cmp_var_gan_mlp_lr2x_where`
+# ({glue:text}`cmp_var_gan_mlp_lr2x_fid:.1f`, {glue:text}`cmp_var_gan_mlp_lr2x_z:+.1f`). These are single runs
+# against the spread of three seeds: they suggest that a longer average helps this model and that decaying the rate
+# to zero costs it, without establishing either. The table keeps the protocol's constant rate and average decay of
+# 0.999, which every model shares.
 #
 # The sweep's other close case is SN-GAN at twice its rate. That variant (`sngan_hinge_mlp_lr2x`) was trained
 # for the {glue:text}`cmp_var_sn_steps:,` steps that SN-GAN's seed 0 made in its 20 minutes rather than for 20
