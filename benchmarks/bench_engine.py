@@ -91,7 +91,8 @@ def main(out="benchmarks/engine.md"):
     lines = ["# Benchmark: the training loop's earlier and current kernels, per MNIST model", "",
              f"`python benchmarks/bench_engine.py` — {describe()}; CPU time per iteration (one thread), median of "
              f"{REPEATS} after 3 warm-up, the three configurations interleaved; {time.strftime('%Y-%m-%d')}. "
-             "*before*: PyTorch's default Adam kernel and the indexing translation, fp32; *now*: fused Adam and the gather "
+             "*before*: PyTorch's default Adam kernel and the indexing translation, fp32; *now*: fused Adam and "
+             "the gather "
              "translation; *uses*: the model's precision in the shipped registry.", "",
              "| model | before, fp32 (ms) | now, fp32 (ms) | now, bf16 (ms) | fp32 gain | bf16 now vs fp32 before "
              "| uses |", "|---|---|---|---|---|---|---|"]

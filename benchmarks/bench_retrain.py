@@ -87,7 +87,8 @@ def main(rev):
         b, a = r["before"], r["after"]
         lines.append(f"| {r['model']} | {b['steps']:,} → {a['steps']:,} ({a['steps'] / b['steps']:.2f}x) | "
                      f"{b['precision_mode']} → {a['precision_mode']} | {b['fid']:.1f} → {a['fid']:.1f} | "
-                     f"{b['fid'] / real:.2f}x → {a['fid'] / real:.2f}x | {b['precision']:.3f} → {a['precision']:.3f} | "
+                     f"{b['fid'] / real:.2f}x → {a['fid'] / real:.2f}x | "
+                     f"{b['precision']:.3f} → {a['precision']:.3f} | "
                      f"{b['recall']:.3f} → {a['recall']:.3f} | {b['coverage']:.3f} → {a['coverage']:.3f} | "
                      f"{b['smallest_class']:.3f} → {a['smallest_class']:.3f} |")
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "retrain")
