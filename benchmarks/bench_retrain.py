@@ -43,10 +43,7 @@ def evaluate(name, ckpt, seed=0, n=1000):
     if trainer.ema_generator is not None:
         load_state(trainer.ema_generator, ckpt["generator"])
     trainer._stand()
-    g = trainer.sampler.float().eval()
-    z = torch.randn(n, g.latent_dim, generator=torch.Generator().manual_seed(seed))
-    with torch.no_grad():
-        return metrics.evaluate(g(z), n=n)
+    return metrics.evaluate(trainer.sampler.float(), n=n, seed=seed)
 
 
 def rows_against(rev):
