@@ -158,7 +158,9 @@ for name, (before, after) in results.items():
 mnist_table = pd.DataFrame(rows).T
 quality = ["fid", "FID / real-vs-real", "is", "precision", "recall", "density", "coverage", "class_tv",
            "smallest class share"]
-display(styled(mnist_table[quality], index=True))  # noqa: F821 - IPython builtin
+# FID and IS to one decimal, so that the narrow columns do not wrap them
+quality_view = mnist_table[quality].assign(**{k: mnist_table[k].map("{:.1f}".format) for k in ("fid", "is")})
+display(styled(quality_view, index=True))  # noqa: F821 - IPython builtin
 styled(mnist_table.drop(columns=quality).drop(index="real vs real"), index=True)
 
 # %% [markdown]
@@ -203,9 +205,10 @@ with contextlib.redirect_stdout(io.StringIO()):  # one "loaded ..." line per run
     seed_runs, seed_summary = comparison.seed_spread(n=n_eval, real_fid=reference["fid"], eval_seed=SEED,
                                                      loaded={(name, SEED): trainers[name]
                                                              for name in comparison.SEEDED_MODELS})
-display(styled(seed_summary, index=True))  # noqa: F821 - IPython builtin
+by_mean = seed_runs["fid"].groupby("model").mean().sort_values().index  # rows in the order of the mean FID
+display(styled(seed_summary.loc[by_mean], index=True))  # noqa: F821 - IPython builtin
 per_run = seed_runs[["fid", "precision", "recall", "steps"]].assign(fid=seed_runs["fid"].map("{:.1f}".format))
-display(styled(per_run.unstack("seed"), index=True))  # noqa: F821 - IPython builtin
+display(styled(per_run.unstack("seed").loc[by_mean], index=True))  # noqa: F821 - IPython builtin
 seed_fid = seed_runs["fid"].groupby("model")
 fid_mean, fid_sd, fid_min, fid_max = seed_fid.mean(), seed_fid.std(), seed_fid.min(), seed_fid.max()
 for name in comparison.SEEDED_MODELS:
