@@ -160,7 +160,8 @@ quality = ["fid", "FID / real-vs-real", "is", "precision", "recall", "density", 
            "smallest class share"]
 # FID and IS to one decimal, so that the narrow columns do not wrap them
 quality_view = mnist_table[quality].assign(**{k: mnist_table[k].map("{:.1f}".format) for k in ("fid", "is")})
-display(styled(quality_view, index=True))  # noqa: F821 - IPython builtin
+display(styled(quality_view, index=True).set_table_styles(  # noqa: F821 - IPython builtin
+    [{"selector": "td", "props": "overflow-wrap: normal; word-break: normal;"}], overwrite=False))  # numbers whole
 styled(mnist_table.drop(columns=quality).drop(index="real vs real"), index=True)
 
 # %% [markdown]
