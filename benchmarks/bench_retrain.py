@@ -21,7 +21,6 @@ import time
 import torch
 
 from otgan import metrics, models
-from otgan.checkpoint import load_state
 from otgan.runtime import data_dir
 
 COLUMNS = ("fid", "precision", "recall", "coverage")
@@ -39,10 +38,7 @@ def evaluate(name, ckpt, seed=0, n=1000):
     """The chapters' evaluation of the generator in ``ckpt`` (a checkpoint of model ``name``): its weights in the
     model's nets, standing statistics measured for them, ``n`` samples from the seed-``seed`` latent codes."""
     trainer, _ = models.build(name, data=torch.zeros(8, 1, 28, 28), device="cpu")
-    load_state(trainer.generator, ckpt["generator"])
-    if trainer.ema_generator is not None:
-        load_state(trainer.ema_generator, ckpt["generator"])
-    trainer._stand()
+    trainer.load_weights(ckpt)
     return metrics.evaluate(trainer.sampler.float(), n=n, seed=seed)
 
 

@@ -506,6 +506,12 @@ class Trainer:
         """Load the weights and history of a checkpoint written by :meth:`export` (config must match)."""
         ckpt = load_checkpoint(path, map_location=self.device)
         self._check_config(ckpt, path)
+        return self.load_weights(ckpt)
+
+    def load_weights(self, ckpt):
+        """Load an exported checkpoint's weights (a dict, as :meth:`export` writes it) into the nets, its step and
+        history, and measure the standing statistics, without comparing configs: for a checkpoint of an earlier
+        recipe of the same nets (:meth:`load_exported` checks the config first)."""
         load_state(self.generator, ckpt["generator"])
         if self.ema_generator is not None:
             load_state(self.ema_generator, ckpt["generator"])
