@@ -235,9 +235,10 @@ def test_each_variant_changes_only_what_it_names_and_its_shipped_checkpoint_matc
                "sngan_hinge_mlp_lr2x": ("sngan_hinge_mlp", {"lr", "budget_s"}),
                "gan_mlp_2x_steps": ("gan_mlp", {"budget_s"}),  # twice seed 0's steps instead of the budget
                "gan_mlp_4x_steps": ("gan_mlp", {"budget_s"}),  # four times seed 0's steps
-               "wgan_gp_mlp_h256": ("wgan_gp_mlp", {"hidden"}), "cramer_mlp_h256": ("cramer_mlp", {"hidden"}),
+               "wgan_gp_mlp_h512": ("wgan_gp_mlp", {"hidden"}), "cramer_mlp_h256": ("cramer_mlp", {"hidden"}),
                "otgan_mlp_h256": ("otgan_mlp", {"hidden"}), "gan_mlp_h256": ("gan_mlp", {"hidden"}),
                "sngan_hinge_mlp_h256": ("sngan_hinge_mlp", {"hidden"}),
+               "sw_features_h256": ("sw_features", {"hidden"}), "max_sw_h256": ("max_sw", {"hidden"}),
                # the GAN chapter's DCGAN experiments, made at the paper's rate before the sweep moved the DCGAN
                "dcgan_two_layer": ("dcgan", {"extra_convs"}),  # the compared DCGAN before one more conv per net
                "dcgan_paper_lr": ("dcgan_two_layer", {"lr"}),

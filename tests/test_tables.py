@@ -28,6 +28,14 @@ def test_styled_prints_counts_as_integers():
     assert "982,288" in html and "982288.0" not in html and "83.412" in html
 
 
+def test_styled_keeps_numbers_whole_and_lets_text_wrap():
+    frame = pd.DataFrame({"model": ["sinkhorn_two_batch_mlp"], "fid": [83.4], "shown": ["1,234.5"], "gain": ["1.31x"],
+                          "flag": [True]})
+    css = tables.styled(frame)._compute().ctx  # (row, column) -> CSS of that cell
+    whole = {col for (_, col), props in css.items() if ("word-break", "normal") in props}
+    assert whole == {1, 2, 3}  # the float and the two numbers printed as text; not the name, not the boolean
+
+
 def test_styled_formats_the_index_too():
     frame = pd.DataFrame({"fid": [20.0, 21.5]}, index=pd.MultiIndex.from_tuples([("noise", 0.0), ("noise", 0.1)]))
     html = tables.styled(frame, index=True).to_html()

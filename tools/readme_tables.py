@@ -21,8 +21,9 @@ CHAPTERS = {"wgan_gp_mlp": "3, 6", "gan_mlp": "2", "dcgan": "2", "wgan_clip_mlp"
             "sw_pixel_lr_decay": "4 (variant)",
             "gan_mlp_lr_decay": "7 (variant)", "gan_mlp_ema9995": "7 (variant)", "gan_mlp_lr2x": "7 (variant)",
             "sngan_hinge_mlp_lr2x": "7 (variant)", "gan_mlp_2x_steps": "7 (variant)", "gan_mlp_4x_steps": "7 (variant)",
-            "wgan_gp_mlp_h256": "7 (variant)", "cramer_mlp_h256": "7 (variant)", "otgan_mlp_h256": "7 (variant)",
+            "wgan_gp_mlp_h512": "7 (variant)", "cramer_mlp_h256": "7 (variant)", "otgan_mlp_h256": "7 (variant)",
             "gan_mlp_h256": "7 (variant)", "sngan_hinge_mlp_h256": "7 (variant)",
+            "sw_features_h256": "7 (variant)", "max_sw_h256": "7 (variant)",
             "dcgan_critic_dropout": "2 (variant)", "dcgan_base32": "2 (variant)", "dcgan_paper_lr": "2 (variant)",
             "dcgan_default_init": "2 (variant)", "dcgan_deeper": "2 (variant)", "dcgan_two_layer": "2 (variant)",
             "sw_pixel_two_batch": "4 (variant)"}

@@ -312,15 +312,20 @@ _SPECS = [
     (0, 0.9), batch 64; the penalty's interpolates are augmented as the critic's inputs are; batch norm in the
     generator (not in the critic), as in Gulrajani et al.'s generators. Without it, under the protocol, the
     generator's tanh outputs saturated at +-1 (speckled binary digits, FID 1,290 and recall 0 after 4,500 steps,
-    the critic's W1 estimate rising from 7.7 to 10.3). The base model of the DOT chapter. Conv nets (the DCGAN's,
-    with its extra 3x3 convolution, no batch norm in the critic, bf16) were screened for 3 minutes: 159 generator
-    steps (about 1.1 s each with five penalized critic steps), FID 1,554, against 992 steps and FID 611 for these
-    MLPs; too slow for the budget on this CPU. Trained under bf16 autocast with the penalty in float32: with the
-    trainer's fused optimizer a bf16 iteration costs about 1.3x less CPU time than a float32 one
-    (``benchmarks/engine.md``); seed 0 made 10,262 steps and reached FID 99.2, against 7,189 steps and FID 131.6
-    for its float32 run with the earlier kernels (``benchmarks/retrain.md``).""",
+    the critic's W1 estimate rising from 7.7 to 10.3). The base model of the DOT chapter.
+
+    Hidden layers of 256 units (the other MLP models have 512): its five penalized critic steps make each iteration
+    one of the protocol's slowest, and at half the width an iteration costs about half the time, so the 20 minutes
+    buy about twice the steps. Over three training seeds that gave FID 70.5 / 80.9 / 72.1 (19,244 / 18,849 / 20,191
+    steps) against 99.2 / 108.3 / 88.5 (10,262 / 9,781 / 10,872 steps) at 512 units (``wgan_gp_mlp_h512``), every
+    narrow seed below every wide one (the comparison chapter, "Half the width, more steps"). The learning-rate
+    sweep chose the rate on the 512-unit nets. Conv nets (the DCGAN's, with its extra 3x3 convolution, no batch norm
+    in the critic, bf16) were screened for 3 minutes: 159 generator steps (about 1.1 s each with five penalized
+    critic steps), FID 1,554, against 992 steps and FID 611 for the 512-unit MLPs; too slow for the budget on this
+    CPU. Trained under bf16 autocast with the penalty in float32: with the trainer's fused optimizer a bf16 iteration
+    costs about 1.3x less CPU time than a float32 one (``benchmarks/engine.md``).""",
               "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
-              generator_batch_norm=True, precision="bf16", **_PROTOCOL),
+              hidden=256, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("gan_mlp", """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4
     betas (0.5, 0.999). On 4,000 digits a plain discriminator memorizes the data and wins outright (D(fake) -> 0
     and the generator collapses, measured: FID 1,900 after 15,000 steps); dropout 0.3 in the discriminator and
@@ -546,18 +551,14 @@ VARIANTS = {spec.name: spec for spec in [
     seed 0 of its base, inside the range of the base's three seeds (57.4 to 64.7). (Its first run, in float32 with
     the trainer's earlier kernels, was trained for that seed's 32,795 steps then, because the machine ran it about a
     fifth slower per step: FID 70.6 against 85.5.)"""),
-    replace(REGISTRY["wgan_gp_mlp"], name="wgan_gp_mlp_h256", hidden=256, doc="""``wgan_gp_mlp`` with one change:
-    hidden layers of 256 units instead of 512, in generator and critic. Its five penalized critic steps make each
-    iteration the protocol's second slowest; at half the width an iteration takes about half the time here (109
-    against 202 ms, one thread), so the same 20 minutes buy about twice the steps. It asks whether the wider net or
-    the steps matter more within the budget. Measured (seed 0), both in float32 with the trainer's earlier kernels:
-    14,052 steps against 7,189, FID 125.3 against 131.6, below the base model's three seeds (131.6 to 155.8) by
-    less than their spread. Both retrained under bf16 autocast with the fused optimizer: 19,244 steps against
-    10,262, FID 70.5 against 99.2, below the base model's three seeds (88.5 to 108.3) by more than their spread
-    (``benchmarks/retrain.md``). Shipped with training seeds 1 and 2 as well: FID 70.5 / 80.9 / 72.1 (mean 74.5)
-    against 99.2 / 108.3 / 88.5 (mean 98.7) at 512 units, every narrow seed below every wide one (18,849 to 20,191
-    steps against 9,781 to 10,872). The registry's model keeps the protocol's single width of 512 units, so that the
-    MLP models differ only in their losses and recipes (the comparison chapter, "Half the width, more steps")."""),
+    replace(REGISTRY["wgan_gp_mlp"], name="wgan_gp_mlp_h512", hidden=512, doc="""``wgan_gp_mlp`` at the width of
+    the other MLP models, 512 units in generator and critic, instead of 256: the book's WGAN-GP until its three
+    training seeds at half the width settled the question. At 512 units an iteration takes about twice the time
+    (202 against 109 ms in float32 here, one thread), so the 20 minutes buy about half the steps. Measured (bf16,
+    the fused optimizer, ``benchmarks/retrain.md``), seeds 0 / 1 / 2: 10,262 / 9,781 / 10,872 steps, FID 99.2 /
+    108.3 / 88.5 (mean 98.7), against 70.5 / 80.9 / 72.1 (mean 74.5) at 256 units; every narrow seed below every
+    wide one. In float32 with the trainer's earlier kernels (seed 0): 7,189 steps against 14,052, FID 131.6 against
+    125.3."""),
     replace(REGISTRY["cramer_mlp"], name="cramer_mlp_h256", hidden=256, doc="""``cramer_mlp`` with one change:
     hidden layers of 256 units instead of 512, in generator and critic (an iteration takes 106 against 235 ms
     here, one thread), so the same 20 minutes buy about twice the steps. Measured (seed 0), both in float32 with the
@@ -574,14 +575,26 @@ VARIANTS = {spec.name: spec for spec in [
     recall 0.14 against 0.48; worse than its base again, without the full collapse."""),
     replace(REGISTRY["gan_mlp"], name="gan_mlp_h256", hidden=256, doc="""``gan_mlp`` with one change: hidden layers
     of 256 units instead of 512, in generator and discriminator. Half the width gave WGAN-GP about twice the steps in
-    the 20 minutes and a lower FID on every seed (``wgan_gp_mlp_h256``); this asks whether the best model gains
-    the same way. Measured (seed 0, bf16, the fused optimizer): 91,427 steps against 49,191, FID 67.3 against 53.8,
-    above every seed of ``gan_mlp`` (53.8 to 63.2); the smallest class share falls to 0.058. No."""),
+    the 20 minutes and a lower FID on every seed (``wgan_gp_mlp`` against ``wgan_gp_mlp_h512``); this asks whether
+    the best model gains the same way. Measured (seed 0, bf16, the fused optimizer): 91,427 steps against 49,191,
+    FID 67.3 against 53.8, above every seed of ``gan_mlp`` (53.8 to 63.2); the smallest class share falls to 0.058.
+    No."""),
     replace(REGISTRY["sngan_hinge_mlp"], name="sngan_hinge_mlp_h256", hidden=256, doc="""``sngan_hinge_mlp`` with one
     change: hidden layers of 256 units instead of 512, in generator and critic; the same question as
     ``gan_mlp_h256`` for the second-best model. Measured (seed 0, bf16, the fused optimizer): 82,573 steps against
     41,415, FID 63.4 against 64.7, inside the range of ``sngan_hinge_mlp``'s seeds (57.4 to 64.7): no gain beyond
     the seeds' spread."""),
+    replace(REGISTRY["sw_features"], name="sw_features_h256", hidden=256, doc="""``sw_features`` with one change:
+    hidden layers of 256 units instead of 512, in generator and discriminator (the features it slices are then
+    256-d). Half the width gave WGAN-GP about twice the steps in the 20 minutes and a lower FID on every seed
+    (``wgan_gp_mlp`` against ``wgan_gp_mlp_h512``), and gave the MLP GAN, whose discriminator ``sw_features``
+    shares, a worse one (``gan_mlp_h256``); this asks which way the sliced generator on features goes. Measured
+    (seed 0, bf16, the fused optimizer): 33,415 steps against 22,043, FID 102.9 against 98.7, inside the range of
+    ``sw_features``'s three seeds (98.7 to 115.0): no gain beyond the seeds' spread."""),
+    replace(REGISTRY["max_sw"], name="max_sw_h256", hidden=256, doc="""``max_sw`` with one change: hidden layers of
+    256 units instead of 512, in generator and discriminator; the same question as ``sw_features_h256`` for the
+    max-sliced generator. Measured (seed 0, bf16, the fused optimizer): 42,371 steps against 25,001, FID 105.2
+    against 107.3, a 2% change, less than one model's seeds differ here (up to 17%)."""),
     replace(REGISTRY["gan_mlp"], name="gan_mlp_2x_steps", budget_s=None,
             steps=(_SMOKE_STEPS, 2 * 39353, REGISTRY["gan_mlp"].steps[2]), doc="""``gan_mlp`` with one change: a
     longer run, given as steps: 78,706, twice the 39,353 steps an earlier seed-0 run of ``gan_mlp`` made in its 20

@@ -11,6 +11,9 @@ import re
 import pandas as pd
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+#: A cell that is one number as a table prints it: sign, thousands commas, decimals, exponent, a trailing % or x.
+_NUMBER = re.compile(r"[+\-\u2212]?[\d,]*\.?\d+(e[+\-]?\d+)?[%x]?")
+_WHOLE = "overflow-wrap: normal; word-break: normal;"
 
 
 def _cells(line):
@@ -72,9 +75,19 @@ def split_markdown(text):
     return blocks
 
 
+def _keep_whole(value):
+    """The CSS that keeps a number's cell from breaking inside the number (text cells still wrap)."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
+        return _WHOLE
+    return ""
+
+
 def styled(frame, index=False, precision=3):
-    """A pandas Styler that fits the page: compact font, wrapping cells, integers without a decimal point,
-    floats to ``precision`` digits, the index hidden unless ``index``."""
+    """A pandas Styler that fits the page: compact font, wrapping text cells, number cells never broken inside a
+    number (the page's narrow columns would otherwise split "1,234.5" over two lines), integers without a decimal
+    point, floats to ``precision`` digits, the index hidden unless ``index``."""
     def fmt(value):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return value
@@ -87,7 +100,7 @@ def styled(frame, index=False, precision=3):
         return f"{value:.{precision}f}"
 
     style = frame.style.format(fmt).format_index(fmt, axis=0).set_table_styles(
-        [{"selector": "th, td", "props": "white-space: normal; font-size: 85%; padding: 2px 6px;"}])
+        [{"selector": "th, td", "props": "white-space: normal; font-size: 85%; padding: 2px 6px;"}]).map(_keep_whole)
     return style if index else style.hide(axis="index")
 
 
