@@ -47,6 +47,8 @@ EARLY = True        # False: start DOT from the converged WGAN-GP (step otgan.to
 N_EVAL = None       # MNIST samples per metric evaluation; None: profile default
 
 # %% tags=["hide-cell"]
+import contextlib
+import io
 import warnings
 
 import matplotlib.pyplot as plt
@@ -361,7 +363,9 @@ plt.show()
 with_critic = ["gan_mlp", "dcgan", "wgan_clip_mlp", "wgan_sn_mlp", "wgan_gp_mlp", "sngan_hinge_mlp", "sw_features",
                "max_sw", "cramer_mlp", "otgan_mlp"]
 table = {}
-for name, tr in models.load(with_critic, seed=SEED).items():
+with contextlib.redirect_stdout(io.StringIO()):  # a "Loaded ..." line per model: the table names them
+    critic_models = models.load(with_critic, seed=SEED)
+for name, tr in critic_models.items():
     g_ = tr.sampler.float()
     zz = torch.randn(n_eval, g_.latent_dim, generator=torch.Generator().manual_seed(SEED))
     g_.eval()

@@ -88,8 +88,9 @@ n_toy = otgan.settings(smoke=300, book=2000)  # points per 2-D figure panel
 # translation (up to 4 pixels) applied to real and generated digits wherever a critic sees them, so that a critic
 # cannot memorize 4,000 digits. Every model but two trains under bfloat16 autocast, which costs less CPU time per
 # iteration on this machine (`benchmarks/training.md`; the gradient penalty and the Sinkhorn solves stay in
-# float32): the pixel-space sliced generator, which bf16 does not speed up, and the WGAN chapter's counter-example
-# below train in float32. One model is outside the protocol (column
+# float32) for all of them but WGAN-GP at its 256 units, where it is a wash (its paired float32 run,
+# `benchmarks/precision_pair_wgan_gp_mlp.md`, ended level with it): the pixel-space sliced generator, which bf16
+# does not speed up, and the WGAN chapter's counter-example below train in float32. One model is outside the protocol (column
 # *protocol*): `wgan_sn_mlp`, the WGAN chapter's counter-example (spectral normalization with the plain
 # Wasserstein loss, trained for a step count without the additions). The critic-free losses (pixel SW, the
 # Sinkhorn divergence and its two-batch form) get the budget and the weight average; no critic sees their digits,
@@ -606,8 +607,9 @@ glue("cmp_width_ot_recall_512", results["otgan_mlp"][0]["recall"])
 claim(width_metrics["otgan_mlp_h256"]["recall"] < 0.5 * results["otgan_mlp"][0]["recall"]
       and fid_change["otgan_mlp"] > 0.2 and ot_late["256"] > ot_late["512"],
       "OT-GAN loses at half the width: recall below half, FID over a fifth higher, its critic's distance larger")
-display(styled(width_table, index=True, precision=2))  # noqa: F821 - IPython builtin
-styled(gp_width_table, index=True)
+display(styled(width_table, index=True, precision=2).set_caption(  # noqa: F821 - IPython builtin
+    "Seed 0 of each MLP model with a learned critic, at 512 and at 256 hidden units"))
+styled(gp_width_table, index=True).set_caption("WGAN-GP, three training seeds at each width")
 
 # %% [markdown]
 # Half the width buys {glue:text}`cmp_width_steps_lo:.1f` to {glue:text}`cmp_width_steps_hi:.1f` times the steps.

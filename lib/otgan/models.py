@@ -322,8 +322,10 @@ _SPECS = [
     sweep chose the rate on the 512-unit nets. Conv nets (the DCGAN's, with its extra 3x3 convolution, no batch norm
     in the critic, bf16) were screened for 3 minutes: 159 generator steps (about 1.1 s each with five penalized
     critic steps), FID 1,554, against 992 steps and FID 611 for the 512-unit MLPs; too slow for the budget on this
-    CPU. Trained under bf16 autocast with the penalty in float32: with the trainer's fused optimizer a bf16 iteration
-    costs about 1.3x less CPU time than a float32 one (``benchmarks/engine.md``).""",
+    CPU. Trained under bf16 autocast with the penalty in float32, as its 512-unit runs were (where a bf16 iteration
+    costs about 1.3x less CPU time than a float32 one, ``benchmarks/engine.md``), so that the width comparison
+    changes the width alone. At 256 units bf16 buys no speed: a paired float32 run of the whole budget (seed 0) made
+    20,666 steps against 19,244 and ended at FID 72.6 against 70.5 (``benchmarks/precision_pair_wgan_gp_mlp.md``).""",
               "wgan-gp", 128, 2e-4, (0.0, 0.9), 64, (_SMOKE_STEPS, _BUDGETED, 40000), (("lambda", 10),), n_critic=5,
               hidden=256, generator_batch_norm=True, precision="bf16", **_PROTOCOL),
     ModelSpec("gan_mlp", """MLP GAN with the non-saturating loss (the "VanillaGAN" of the OT-GAN report), Adam 2e-4
