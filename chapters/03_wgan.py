@@ -459,7 +459,7 @@ widgets.critic_panel("25gaussians", "gp", steps=otgan.settings(smoke=20, book=50
 # Four MLP models of the same shape, a generator $128 \to h \to h \to h \to 784$ ($\tanh$ output) and a critic
 # $784 \to h \to h \to h \to 1$ (LeakyReLU 0.2), with $h = 512$ hidden units, except the gradient-penalty model,
 # which has $h = 256$: its five penalized critic steps make each iteration costly, and at half the width the same
-# budget buys twice the steps, which lowered its FID on each of three training seeds ({ref}`ch-comparison`, *Half
+# budget buys about twice the steps, which lowered its FID on each of three training seeds ({ref}`ch-comparison`, *Half
 # the width, more steps*). All four are trained on the 4,000 training digits by
 # `python -m otgan.reproduce --profile book --threads 1 --only wgan_clip_mlp wgan_gp_mlp sngan_hinge_mlp wgan_sn_mlp`.
 # Each keeps its paper's recipe: clipping at $c = 0.01$ with RMSProp (at $10^{-4}$, twice the paper's
@@ -581,8 +581,9 @@ lip.round(3)
 # consecutive layers line up and no unit sits on the 0.2 slope of its LeakyReLU; nothing in training aligns
 # them, and the critic's actual slope is far below it: gradient norm {glue:text}`sn_grad:.2f` at interpolates,
 # $K_{eff}$ = {glue:text}`sn_keff:.3f` across digits. With the Wasserstein loss the critic's only job is to make
-# $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$ large, and that gap is at most $K_{eff}\, W_1$: a critic capped far
-# below slope 1 is a flat, shrunken $W_1$ estimate, and the generator learns slowly from it
+# $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$ large, and that gap is at most $K\, W_1$ for a $K$-Lipschitz critic:
+# normalization caps $K$ at about 1, and a critic whose slopes stay far below even that is a flat, shrunken $W_1$
+# estimate, from which the generator learns slowly
 # ({glue:text}`sn_steps:,` steps of five critic steps each, more than the gradient penalty's
 # {glue:text}`gp_steps:,`, and still far behind). The hinge loss asks a different question: only that
 # $D(x) \ge 1$ and $D(G(z)) \le -1$, a margin between two sets of digits that lie many pixel units apart, which
@@ -642,7 +643,7 @@ wgan_table.round(3)
 # $K_{eff}$ is {glue:text}`clip_keff:.2f`, the penalized critic's {glue:text}`gp_keff:.2f`), so its slowness is
 # not the size of its slopes. None of the four is close to the data yet: even the best is
 # {glue:text}`ratio_sngan_hinge_mlp:.1f` times the real-vs-real FID after {glue:text}`wgan_budget_min:.0f`
-# CPU-minutes (the plain-loss SN model had {glue:text}`sn_minutes:.0f`). The grids agree with the numbers:
+# CPU-minutes (the plain-loss SN model had {glue:text}`sn_minutes:.0f` minutes). The grids agree with the numbers:
 # the hinge model's digits are mostly readable, with some broken strokes; the gradient-penalty model's are mostly
 # readable with more malformed ones; the plain-loss SN model's are speckled: broken strokes and dots; the clipped
 # model's are blurred, smudged shapes, a few of them readable.

@@ -258,7 +258,7 @@ for lr in (0.01, 0.1):
     target_imgs[lr] = xt
     target_rows[f"target DOT lr={lr}"] = {**{k: metrics.evaluate(xt, n=n_eval)[k] for k in keys},
                                           "mean |x* - y|": float((xt - x0).flatten(1).norm(dim=1).mean())}
-display(pd.DataFrame(target_rows).T.round(3))  # noqa: F821 - IPython builtin
+display(styled(pd.DataFrame(target_rows).T, index=True))  # noqa: F821 - IPython builtin
 fig, axes = plt.subplots(1, 3, figsize=(13, 4.6))
 for ax, (title, imgs) in zip(axes, [("generator", x0), ("target DOT lr=0.01", target_imgs[0.01]),
                                     ("target DOT lr=0.1", target_imgs[0.1])]):
@@ -318,7 +318,7 @@ claim(sweep[lrs[-1], ups[-1]]["recall"] < sweep[lrs[0], ups[0]]["recall"],
       "the longest, largest moves end with a lower recall than the shortest, smallest")
 claim(lowest_fid > base["fid"], "no latent DOT setting lowers this generator's FID")
 claim(all(m["fid"] < report_fid for (lr, n), m in sweep.items() if lr < 0.05 and n <= 25),
-      "every smaller or shorter move than the report's raises the FID less")
+      "every move with a smaller step than the report's and no more updates raises the FID less")
 claim(report_fid > base["fid"], "the report's setting (lr 0.05, 25 updates) raises the FID")
 best_lr, best_n = min(sweep, key=lambda key: sweep[key]["fid"])
 glue("lat_best_lr", best_lr), glue("lat_best_n", best_n)
@@ -330,7 +330,8 @@ claim((best_lr, best_n) == (dot.MNIST_LATENT["lr"], dot.MNIST_LATENT["n_steps"])
 # moves end with a lower recall than the shortest, smallest ones, since samples gather where the critic is most
 # confident. On this generator no setting lowers the FID: the smallest moves raise it least, by
 # {glue:text}`lat_least_rise_pct:.0f`%, and the report's setting (lr 0.05, 25 updates) raises it from
-# {glue:text}`lat_base_fid:.1f` to {glue:text}`lat_report_fid:.1f`; every smaller or shorter move raises it less.
+# {glue:text}`lat_base_fid:.1f` to {glue:text}`lat_report_fid:.1f`; every move with a smaller step and no more
+# updates raises it less.
 # The FID weighs the gain in precision and density against the loss of recall, and here the loss weighs more:
 # gathering the samples where the critic is most confident narrows them more than it sharpens them. The lowest FID
 # is at lr
@@ -388,7 +389,7 @@ for name, tr in critic_models.items():
                       "precision change": paired["delta"], "± SE": paired["se"]}
 dot_all = pd.DataFrame(table).T
 dot_all["FID change"] = dot_all["fid after"] - dot_all["fid before"]
-shown = pd.DataFrame({"K_eff": dot_all["k_eff"], "FID": dot_all["fid before"], "FID after": dot_all["fid after"],
+shown = pd.DataFrame({"k_eff": dot_all["k_eff"], "FID": dot_all["fid before"], "FID after": dot_all["fid after"],
                       "precision": dot_all["precision before"], "precision after": dot_all["precision after"],
                       "Δ precision ± SE": [f"{c:+.3f} ± {e:.3f}" for c, e in
                                            zip(dot_all["precision change"], dot_all["± SE"])],
@@ -474,7 +475,7 @@ claim(worse["cramer_mlp"] < -20 and abs(cr_pc.iloc[0]) < 2 * cr_pc.iloc[1],
 #   ({glue:text}`dot_all_gp_r_before:.2f` → {glue:text}`dot_all_gp_r_after:.2f`), and its FID rises by
 #   {glue:text}`dot_all_worse_wgan_gp_mlp:+.0f`%, as in the sweep (whose $k_{eff}$ was estimated on other pairs, so
 #   its numbers differ slightly). For the **spectrally normalized** critic of the
-#   plain-loss model (`wgan_sn_mlp`, the plain Wasserstein loss without a penalty) it lowers the FID too
+#   plain-loss model (`wgan_sn_mlp`, the plain Wasserstein loss without a penalty) it lowers the FID
 #   ({glue:text}`dot_all_worse_wgan_sn_mlp:+.0f`%). For the **clipped** critic the FID rises by
 #   {glue:text}`dot_all_worse_wgan_clip_mlp:+.0f`% and precision moves within the noise
 #   ({glue:text}`dot_all_clip_p_before:.3f` → {glue:text}`dot_all_clip_p_after:.3f`,
@@ -490,9 +491,9 @@ claim(worse["cramer_mlp"] < -20 and abs(cr_pc.iloc[0]) < 2 * cr_pc.iloc[1],
 #   raises the Cramér GAN's FID ({glue:text}`dot_all_worse_cramer_mlp_head:+.0f`%, row *cramer_mlp (head)*) and
 #   lowers OT-GAN's by a few percent ({glue:text}`dot_all_worse_otgan_mlp:+.0f`%). The Cramér GAN's loss, though, names a potential:
 #   its generator descends the energy distance between the features of real and generated digits, and that distance
-#   falls fastest when a sample moves up the energy distance's *witness*, $D(x) = \frac{1}{m}\sum_j \|h(x) - h(y_j)\|
-#   - \frac{1}{n}\sum_i \|h(x) - h(x_i)\|$, with $h$ the critic's features, over generated digits $y_j$ and real ones
-#   $x_i$ (`dot.EnergyWitness`; here 500 training digits and 500 samples, the row *cramer_mlp*). Along the witness,
+#   falls fastest when a sample moves up the energy distance's *witness*,
+#   $D(x) = \frac{1}{m}\sum_j \|h(x) - h(y_j)\| - \frac{1}{n}\sum_i \|h(x) - h(x_i)\|$, with $h$ the critic's
+#   features, over generated digits $y_j$ and real ones $x_i$ (`dot.EnergyWitness`; here 500 training digits and 500 samples, the row *cramer_mlp*). Along the witness,
 #   with the same step, DOT lowers the Cramér GAN's FID from {glue:text}`dot_all_cr_fid_before:.0f` to
 #   {glue:text}`dot_all_cr_fid_after:.0f` ({glue:text}`dot_all_worse_cramer_mlp:+.0f`%;
 #   {glue:text}`dot_all_cr_head_fid_after:.0f` along the head), but its precision moves within the noise
