@@ -596,7 +596,7 @@ VARIANTS = {spec.name: spec for spec in [
     replace(REGISTRY["max_sw"], name="max_sw_h256", hidden=256, doc="""``max_sw`` with one change: hidden layers of
     256 units instead of 512, in generator and discriminator; the same question as ``sw_features_h256`` for the
     max-sliced generator. Measured (seed 0, bf16, the fused optimizer): 42,371 steps against 25,001, FID 105.2
-    against 107.3, a 2% change, less than one model's seeds differ here (up to 17%)."""),
+    against 107.3, a 2% change, less than one model's three seeds differ here (up to 22%, ``wgan_gp_mlp_h512``)."""),
     replace(REGISTRY["gan_mlp"], name="gan_mlp_2x_steps", budget_s=None,
             steps=(_SMOKE_STEPS, 2 * 39353, REGISTRY["gan_mlp"].steps[2]), doc="""``gan_mlp`` with one change: a
     longer run, given as steps: 78,706, twice the 39,353 steps an earlier seed-0 run of ``gan_mlp`` made in its 20
